@@ -4,6 +4,7 @@
 # kernel/rules.mk, engine/rules.mk, ...). Shared tool and flag variables live here, once.
 #
 # Conventions for a rules.mk:
+#   - rules.mk files one and two folders deep are included (engine/rules.mk, kernel/fs/rules.mk);
 #   - build output goes under $(BUILD)/<folder>/..., one build folder per target (host, kernel, wasm);
 #   - a test suite NAME adds itself with `TEST_SUITES += NAME` and defines the phony target `test-NAME`,
 #     whose output ends with the line "N passed, N failed[, N skipped]";
@@ -37,7 +38,7 @@ WASM_CFLAGS := -O2 $(CWARNS)
 TEST_SUITES :=
 UNIT_TESTS :=
 
-include $(sort $(wildcard */rules.mk tests/*/rules.mk))
+include $(sort $(wildcard */rules.mk */*/rules.mk))
 
 # ---- host unit tests: one binary per UNIT_TESTS entry -------------------------------------------
 define unit_test_rule
