@@ -1,0 +1,29 @@
+/* kernel/printk.h — kernel messages, panics and assertions.
+ *
+ * printk formats like printf (kernel/lib/fmt.h: %d %u %x %lx %p %s %c %llu, widths, zero pad) and
+ * writes to COM1 and, once console_init ran, to the framebuffer console. It never allocates or
+ * blocks (interrupts are off while a message is written, so lines do not interleave) and is safe
+ * in IRQ and exception context.
+ *
+ * panic prints "PANIC: <message>", the caller's backtrace, and halts forever with interrupts off.
+ * kassert(cond) guards kernel invariants only (never input validation) and panics with
+ * file:line:function and the condition text. */
+#ifndef KERNEL_PRINTK_H
+#define KERNEL_PRINTK_H
+
+#include <stdarg.h>
+
+int printk(const char *format, ...) __attribute__((format(printf, 1, 2)));
+int vprintk(const char *format, va_list ap);
+/* where printk output goes besides COM1 (the framebuffer console); NULL to stop */
+void printk_set_console(void (*write)(const char *s, unsigned long n));
+
+_Noreturn void panic(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+#define kassert(cond)                                                                  \
+    do {                                                                               \
+        if (!(cond))                                                                   \
+            panic("assertion failed: %s at %s:%d:%s", #cond, __FILE__, __LINE__, __func__); \
+    } while (0)
+
+#endif

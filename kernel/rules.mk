@@ -1,0 +1,81 @@
+# kernel/rules.mk — builds the kernel, $(KERNEL_ELF), and its tests.
+#
+# KERNEL_SRCS lists the kernel's .c and .S files; kernel/*/rules.mk files may append to it (the link
+# rule expands it late, so their order of inclusion does not matter). Objects go to
+# $(BUILD)/kernel/obj/<path>.o, generated sources to $(BUILD)/kernel/gen/.
+#
+# The link runs twice: pass 1 without symbols, then llvm-nm lists its functions, tools/ksyms.py turns
+# them into an assembly table (section .ksyms, placed last by kernel.ld so nothing else moves), and
+# pass 2 links that table in. The build checks that no function moved between the passes.
+#
+# Targets: kernel ($(KERNEL_ELF)), test-kernel-unit is part of the `unit` suite (UNIT_TESTS), and the
+# kernel's QEMU tests are tests/qemu/kernel-*.test. `make kernel-iso` builds an ad-hoc GRUB ISO
+# ($(BUILD)/kernel/kernel-grub.iso) for the fast Multiboot2 (BIOS) boots.
+
+KERNEL_ELF := $(BUILD)/kernel/kernel.elf
+KERNEL_OBJDIR := $(BUILD)/kernel/obj
+KERNEL_GEN := $(BUILD)/kernel/gen
+KERNEL_LDS := kernel/arch/x86_64/kernel.ld
+KERNEL_FONT_PSF ?= /usr/share/consolefonts/Lat15-Terminus16.psf.gz
+KERNEL_VERSION := 0.1.0
+
+KERNEL_SRCS += \
+    kernel/arch/x86_64/multiboot2.S \
+    kernel/arch/x86_64/entry.S \
+    kernel/arch/x86_64/mb2info.c \
+    kernel/arch/x86_64/isr.S \
+    kernel/arch/x86_64/gdt.c \
+    kernel/arch/x86_64/trap.c \
+    kernel/main.c \
+    kernel/ksyms.c \
+    kernel/drivers/fwcfg.c \
+    kernel/printk.c \
+    kernel/cmdline.c \
+    kernel/drivers/serial.c \
+    kernel/lib/string.c \
+    kernel/lib/fmt.c \
+    kernel/lib/sort.c
+
+KERNEL_OBJS = $(patsubst %,$(KERNEL_OBJDIR)/%.o,$(KERNEL_SRCS)) $(KERNEL_OBJDIR)/gen/font.c.o
+KERNEL_DEFS := -DWALOS_VERSION='"$(KERNEL_VERSION)"'
+
+.SECONDEXPANSION:
+.PHONY: kernel kernel-iso
+
+kernel: $(KERNEL_ELF)
+
+$(KERNEL_OBJDIR)/%.c.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) $(KERNEL_DEFS) -c -o $@ $<
+
+$(KERNEL_OBJDIR)/%.S.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) $(KERNEL_DEFS) -c -o $@ $<
+
+$(KERNEL_GEN)/font.c: tools/psf2c.py $(KERNEL_FONT_PSF)
+	@mkdir -p $(@D)
+	python3 tools/psf2c.py $(KERNEL_FONT_PSF) $@
+
+$(KERNEL_OBJDIR)/gen/font.c.o: $(KERNEL_GEN)/font.c
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -c -o $@ $<
+
+KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker -T $(KERNEL_LDS)
+
+$(KERNEL_ELF): $$(KERNEL_OBJS) $(KERNEL_LDS) tools/ksyms.py
+	@mkdir -p $(@D)
+	printf '' | python3 tools/ksyms.py >$(KERNEL_GEN)/ksyms0.S
+	$(CC) $(KERNEL_CFLAGS) -c -o $(KERNEL_OBJDIR)/ksyms0.o $(KERNEL_GEN)/ksyms0.S
+	$(LD) $(KERNEL_LDFLAGS) -o $@.pass1 $(KERNEL_OBJS) $(KERNEL_OBJDIR)/ksyms0.o
+	llvm-nm -n --defined-only $@.pass1 | python3 tools/ksyms.py >$(KERNEL_GEN)/ksyms.S
+	$(CC) $(KERNEL_CFLAGS) -c -o $(KERNEL_OBJDIR)/ksyms.o $(KERNEL_GEN)/ksyms.S
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(KERNEL_OBJDIR)/ksyms.o
+	@cmp -s <(llvm-nm -n $@.pass1 | grep -v -E 'ksyms|__kernel_end') <(llvm-nm -n $@ | grep -v -E 'ksyms|__kernel_end') \
+	  || { echo "kernel: symbols moved between link passes"; rm -f $@; exit 1; }
+
+# ---- host unit tests of kernel/lib and the allocator logic ----
+UNIT_TESTS += test_kstring test_kfmt
+test_kstring_SRCS := tests/unit/kernel/test_string.c kernel/lib/string.c
+test_kstring_CFLAGS := -fno-builtin
+test_kfmt_SRCS := tests/unit/kernel/test_fmt.c kernel/lib/fmt.c kernel/lib/sort.c kernel/lib/string.c
+test_kfmt_CFLAGS := -fno-builtin
