@@ -1,0 +1,80 @@
+/* tests/unit/fs/fs_host.h — host support for the filesystem tests: a file-backed block device
+ * (with write counting, a "power cut" after N writes, and injected errors), kmalloc over malloc,
+ * shell helpers to make and check images, and a harness with skips.
+ *
+ * The harness: tests call CHECK/CHECK_EQ (counted) or SKIP(reason) and return; fs_test_main prints
+ * "ok NAME", "FAIL NAME" or "skip NAME: reason" per test and ends with "N passed, N failed, N skipped".
+ * Work files go to $FS_TEST_DIR (default build/fs-test). */
+#ifndef TESTS_UNIT_FS_FS_HOST_H
+#define TESTS_UNIT_FS_FS_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include "kernel/drivers/block.h"
+
+/* ---- harness ---------------------------------------------------------------------------------- */
+
+struct fs_test {
+    const char *name;
+    void (*fn)(void);
+};
+
+extern int fs_checks_failed;
+extern const char *fs_skip_reason;
+
+#define CHECK(cond)                                                                 \
+    do {                                                                            \
+        if (!(cond)) {                                                              \
+            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                  \
+            fs_checks_failed++;                                                     \
+        }                                                                           \
+    } while (0)
+
+#define CHECK_EQ(a, b)                                                              \
+    do {                                                                            \
+        long long check_a_ = (long long)(a), check_b_ = (long long)(b);             \
+        if (check_a_ != check_b_) {                                                 \
+            printf("FAIL %s:%d: %s == %s (%lld != %lld)\n", __FILE__, __LINE__, #a, \
+                   #b, check_a_, check_b_);                                         \
+            fs_checks_failed++;                                                     \
+        }                                                                           \
+    } while (0)
+
+/* Marks the running test skipped (the caller returns right after). */
+#define SKIP(reason) (fs_skip_reason = (reason))
+
+int fs_test_main(const struct fs_test *tests, int argc, char **argv);
+
+/* ---- file-backed block device ------------------------------------------------------------------ */
+
+struct file_dev {
+    struct block_device dev;
+    int fd;
+    uint64_t writes;          /* WRITE requests completed */
+    uint64_t flushes;
+    int64_t cut_after;        /* >= 0: writes after this many are silently dropped (power cut) */
+    int64_t fail_after;       /* >= 0: writes after this many fail with BLOCK_EIO */
+    bool fail_reads;          /* every READ fails */
+};
+
+/* Opens path as a device of 512-byte sectors (its size must be a multiple). false on error. */
+bool file_dev_open(struct file_dev *fd, const char *path, bool read_only);
+void file_dev_close(struct file_dev *fd);
+
+/* ---- images and tools --------------------------------------------------------------------------- */
+
+/* $FS_TEST_DIR/name, in a static buffer rotated over 8 slots. */
+const char *work_path(const char *name);
+/* Runs a shell command (tools from /usr/sbin too); returns its exit status; output into out (may be
+ * NULL) truncated to out_size. */
+int run_cmd(char *out, size_t out_size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Creates a sparse file of mib MiB and formats it FAT32 with extra mkfs.fat options. true on success. */
+bool make_fat_image(const char *path, unsigned mib, const char *mkfs_opts);
+/* fsck.fat -n on the image: true when it reports no error; its output goes to out. */
+bool fsck_clean(const char *path, char *out, size_t out_size);
+/* true when a host tool is installed. */
+bool have_tool(const char *name);
+
+#endif
