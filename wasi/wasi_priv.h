@@ -1,0 +1,167 @@
+/* wasi/wasi_priv.h — internals shared by the files of wasi/ (not for embedders).
+ *
+ *   table.c  the import table: (module, name, signature, handler), and wasi_link
+ *   ctx.c    wasi_ctx: args, environment, fd table
+ *   guest.c  guest memory: (offset, len) -> host pointer or EFAULT; iovec arrays
+ *   args.c   args_*, environ_*, clock_*, random_get, sched_yield, proc_*
+ *   fd.c     fd_*
+ *   path.c   path resolution inside the sandbox, and path_*
+ *   poll.c   poll_oneoff
+ *   sock.c   sock_*
+ * Every handler has the engine's host-function shape (engine/wasm.h) and stores a WASI errno in
+ * slots[0] (proc_exit excepted). */
+#ifndef WASI_WASI_PRIV_H
+#define WASI_WASI_PRIV_H
+
+#include "wasi/wasi.h"
+#include "wasi/abi.h"
+
+#define WASI_MODULE "wasi_snapshot_preview1"
+#define WASI_MAX_FDS 4096      /* beyond: WASI_EMFILE */
+
+/* Rights a handle of each kind can ever have. */
+#define WASI_RIGHTS_FILE                                                                        \
+    (WASI_RIGHT_FD_DATASYNC | WASI_RIGHT_FD_READ | WASI_RIGHT_FD_SEEK |                         \
+     WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WASI_RIGHT_FD_SYNC | WASI_RIGHT_FD_TELL |                 \
+     WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ADVISE | WASI_RIGHT_FD_ALLOCATE |                      \
+     WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_FD_FILESTAT_SET_SIZE |                             \
+     WASI_RIGHT_FD_FILESTAT_SET_TIMES | WASI_RIGHT_POLL_FD_READWRITE)
+#define WASI_RIGHTS_DIR                                                                         \
+    (WASI_RIGHT_FD_DATASYNC | WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WASI_RIGHT_FD_SYNC |             \
+     WASI_RIGHT_PATH_CREATE_DIRECTORY | WASI_RIGHT_PATH_CREATE_FILE |                           \
+     WASI_RIGHT_PATH_LINK_SOURCE | WASI_RIGHT_PATH_LINK_TARGET | WASI_RIGHT_PATH_OPEN |         \
+     WASI_RIGHT_FD_READDIR | WASI_RIGHT_PATH_READLINK | WASI_RIGHT_PATH_RENAME_SOURCE |         \
+     WASI_RIGHT_PATH_RENAME_TARGET | WASI_RIGHT_PATH_FILESTAT_GET |                             \
+     WASI_RIGHT_PATH_FILESTAT_SET_SIZE | WASI_RIGHT_PATH_FILESTAT_SET_TIMES |                   \
+     WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_FD_FILESTAT_SET_TIMES | WASI_RIGHT_PATH_SYMLINK |  \
+     WASI_RIGHT_PATH_REMOVE_DIRECTORY | WASI_RIGHT_PATH_UNLINK_FILE)
+#define WASI_RIGHTS_SOCKET                                                                      \
+    (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_FDSTAT_SET_FLAGS |               \
+     WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_POLL_FD_READWRITE | WASI_RIGHT_SOCK_SHUTDOWN |     \
+     WASI_RIGHT_SOCK_ACCEPT)
+#define WASI_RIGHTS_TTY                                                                         \
+    (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_FDSTAT_SET_FLAGS |               \
+     WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_POLL_FD_READWRITE)
+
+/* One fd table slot. */
+struct wasi_fd {
+    bool used;
+    bool owned;                /* close the handle when the fd goes away (stdio: not owned) */
+    plat_handle handle;
+    uint8_t filetype;          /* enum wasi_filetype, fixed at open */
+    uint64_t rights_base;      /* what this fd allows */
+    uint64_t rights_inheriting;/* what fds opened through it may get */
+    char *preopen;             /* guest path of a preopened directory (owned), else NULL */
+};
+
+struct wasi_ctx {
+    char **argv;               /* argc strings, owned */
+    uint32_t argc;
+    uint32_t argv_bytes;       /* sum of strlen+1 */
+    char **env;
+    uint32_t envc;
+    uint32_t env_bytes;
+    struct wasi_fd *fds;       /* fd_cap slots, owned */
+    uint32_t fd_cap;
+    bool poll_blocked;         /* poll_oneoff returned WASM_BLOCK: relative timeouts count from */
+    uint64_t poll_start;       /* poll_start (monotonic ns), so a retry does not restart them */
+};
+
+/* ---- fd table (ctx.c) ---- */
+/* The slot of `fd` if it is open and has every right in `rights`: WASI_ESUCCESS, WASI_EBADF (not
+ * open) or WASI_ENOTCAPABLE (missing a right). */
+int wasi_fd_get(struct wasi_ctx *ctx, uint32_t fd, uint64_t rights, struct wasi_fd **out);
+/* A new fd (lowest free number) holding `entry` (copied). WASI_ESUCCESS, WASI_EMFILE or
+ * WASI_ENOMEM; on error the caller still owns the handle. */
+int wasi_fd_insert(struct wasi_ctx *ctx, const struct wasi_fd *entry, uint32_t *fd_out);
+/* Closes the handle (if owned) and frees the slot. */
+int wasi_fd_remove(struct wasi_ctx *ctx, uint32_t fd);
+/* The rights a handle of `filetype` can ever have. */
+uint64_t wasi_rights_for(uint8_t filetype);
+
+/* ---- guest memory (guest.c) ---- */
+/* The host address of guest bytes [off, off+len) or NULL (and *err = WASI_EFAULT) when they are not
+ * all inside memory. A zero-length range at mem_size is valid. */
+void *wasi_guest(uint8_t *mem, uint64_t mem_size, uint64_t off, uint64_t len);
+/* Reads `count` guest iovecs at `iovs` into host iovecs (*out, allocated when count > inline_cap:
+ * free with wasi_iovecs_free). Every buffer is checked. WASI_ESUCCESS or WASI_EFAULT/WASI_ENOMEM. */
+int wasi_iovecs(uint8_t *mem, uint64_t mem_size, uint32_t iovs, uint32_t count,
+                struct plat_iovec *inline_buf, size_t inline_cap, struct plat_iovec **out);
+void wasi_iovecs_free(struct plat_iovec *iov, struct plat_iovec *inline_buf);
+
+/* Little-endian guest loads and stores (the host is little-endian: x86-64). */
+static inline uint16_t wasi_ld16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+static inline uint32_t wasi_ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static inline uint64_t wasi_ld64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static inline void wasi_st8(uint8_t *p, uint8_t v) { *p = v; }
+static inline void wasi_st16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
+static inline void wasi_st32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static inline void wasi_st64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+
+/* Ends a handler: stores errno `err` as the i32 result, or blocks on PLAT_WOULD_BLOCK. */
+static inline int wasi_return(uint64_t *slots, int err)
+{
+    if (err == PLAT_WOULD_BLOCK)
+        return WASM_BLOCK;
+    slots[0] = (uint32_t)err;
+    return WASM_OK;
+}
+
+/* Writes a filestat at guest address p (WASI_FILESTAT_SIZE bytes, already checked). */
+void wasi_put_filestat(uint8_t *p, const struct plat_filestat *st);
+
+/* ---- path resolution (path.c) ---- */
+/* Validates fstflags for set_times calls: WASI_EINVAL for X together with X_NOW or unknown bits. */
+int wasi_check_fstflags(uint16_t fstflags);
+
+/* ---- handlers, in witx order ---- */
+#define WASI_HANDLER(name) \
+    int wasi_##name(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size)
+WASI_HANDLER(args_get);
+WASI_HANDLER(args_sizes_get);
+WASI_HANDLER(environ_get);
+WASI_HANDLER(environ_sizes_get);
+WASI_HANDLER(clock_res_get);
+WASI_HANDLER(clock_time_get);
+WASI_HANDLER(fd_advise);
+WASI_HANDLER(fd_allocate);
+WASI_HANDLER(fd_close);
+WASI_HANDLER(fd_datasync);
+WASI_HANDLER(fd_fdstat_get);
+WASI_HANDLER(fd_fdstat_set_flags);
+WASI_HANDLER(fd_fdstat_set_rights);
+WASI_HANDLER(fd_filestat_get);
+WASI_HANDLER(fd_filestat_set_size);
+WASI_HANDLER(fd_filestat_set_times);
+WASI_HANDLER(fd_pread);
+WASI_HANDLER(fd_prestat_get);
+WASI_HANDLER(fd_prestat_dir_name);
+WASI_HANDLER(fd_pwrite);
+WASI_HANDLER(fd_read);
+WASI_HANDLER(fd_readdir);
+WASI_HANDLER(fd_renumber);
+WASI_HANDLER(fd_seek);
+WASI_HANDLER(fd_sync);
+WASI_HANDLER(fd_tell);
+WASI_HANDLER(fd_write);
+WASI_HANDLER(path_create_directory);
+WASI_HANDLER(path_filestat_get);
+WASI_HANDLER(path_filestat_set_times);
+WASI_HANDLER(path_link);
+WASI_HANDLER(path_open);
+WASI_HANDLER(path_readlink);
+WASI_HANDLER(path_remove_directory);
+WASI_HANDLER(path_rename);
+WASI_HANDLER(path_symlink);
+WASI_HANDLER(path_unlink_file);
+WASI_HANDLER(poll_oneoff);
+WASI_HANDLER(proc_exit);
+WASI_HANDLER(proc_raise);
+WASI_HANDLER(sched_yield);
+WASI_HANDLER(random_get);
+WASI_HANDLER(sock_accept);
+WASI_HANDLER(sock_recv);
+WASI_HANDLER(sock_send);
+WASI_HANDLER(sock_shutdown);
+
+#endif
