@@ -161,8 +161,11 @@ int plat_open_at(plat_handle dir, const char *name, uint32_t oflags, uint32_t fd
     if (fdflags & WASI_FDFLAG_NONBLOCK) flags |= O_NONBLOCK;
     if (fdflags & (WASI_FDFLAG_RSYNC | WASI_FDFLAG_SYNC)) flags |= O_SYNC;
     int fd = openat(dir, name, flags, 0666);
-    if (fd < 0 && errno == EISDIR && write && !(oflags & (WASI_OFLAG_CREAT | WASI_OFLAG_TRUNC))) {
-        flags = (flags & ~(O_WRONLY | O_RDWR)) | O_RDONLY;   /* directories open read-only */
+    if (fd < 0 && errno == EISDIR && write &&
+        !(oflags & (WASI_OFLAG_CREAT | WASI_OFLAG_TRUNC | WASI_OFLAG_DIRECTORY))) {
+        /* a directory reached without O_DIRECTORY opens read-only; asking for a directory
+         * explicitly with write access stays EISDIR (as on Linux) */
+        flags = (flags & ~(O_WRONLY | O_RDWR)) | O_RDONLY;
         fd = openat(dir, name, flags, 0666);
     }
     if (fd < 0)

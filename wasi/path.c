@@ -277,9 +277,16 @@ int wasi_path_link(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, u
     }
     struct plat_filestat st;
     if (from.trailing_slash || to.trailing_slash) {
+        /* as linkat: a directory source is EPERM; a file source with "x/" is ENOTDIR, and a
+         * destination "x/" names a directory that a file link cannot be (ENOENT or EEXIST) */
         err = plat_stat_at(walk_dir(&from), from.name, &st);
-        if (err == WASI_ESUCCESS)
-            err = st.filetype == WASI_FILETYPE_DIRECTORY ? WASI_EPERM : WASI_ENOTDIR;
+        if (err == WASI_ESUCCESS && st.filetype == WASI_FILETYPE_DIRECTORY)
+            err = WASI_EPERM;
+        else if (err == WASI_ESUCCESS && from.trailing_slash)
+            err = WASI_ENOTDIR;
+        else if (err == WASI_ESUCCESS)
+            err = plat_stat_at(walk_dir(&to), to.name, &st) == WASI_ESUCCESS ? WASI_EEXIST
+                                                                             : WASI_ENOENT;
     } else if (strcmp(to.name, ".") == 0) {
         err = WASI_EEXIST;
     } else {
