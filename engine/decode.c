@@ -151,6 +151,14 @@ static void read_global_type(struct reader *r, struct module_global_type *g)
     g->mutable_ = m == 1;
 }
 
+/* Is op the first byte of a WebAssembly 2.0 instruction? (Spec 5.4; SIMD's 0xfd included.) */
+static bool opcode_known(uint8_t op)
+{
+    return op <= 0x05 || (op >= 0x0b && op <= 0x11) || (op >= 0x1a && op <= 0x1c) ||
+           (op >= 0x20 && op <= 0x26) || (op >= 0x28 && op <= 0xc4) || (op >= 0xd0 && op <= 0xd2) ||
+           op == 0xfc || op == 0xfd;
+}
+
 /* Skips one constant expression, recording its extent. Knows the constant opcodes and the plain
  * numeric ones (so that the validator can report them); anything else is not a constant
  * expression. Returns false with r->error or *not_const set. */
@@ -178,6 +186,8 @@ static bool read_const_expr(struct reader *r, struct wasm_const_expr *e, bool *n
             if ((op >= 0x45 && op <= 0xc4) || op == 0x1a || op == 0x01 || op == 0x00)
                 break;  /* numeric ops, drop, nop, unreachable: no immediates */
             r->p--;
+            if (!opcode_known(op))
+                return reader_fail(r, "illegal opcode");
             *not_const = true;
             r->error_off = reader_offset(r);
             return false;

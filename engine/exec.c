@@ -180,6 +180,27 @@ __attribute__((noinline)) static int call_slow(const uint32_t *ip, uint64_t *fp,
         DISPATCH();                                                                  \
     } while (0)
 
+/* "uninitialized element 2": the reference interpreter's message names the index */
+__attribute__((noinline)) static int trap_element(const uint32_t *ip, uint64_t *fp,
+                                                  struct wasm_exec *x, uint32_t index)
+{
+    int st = exec_trap(ip, fp, x, WASM_TRAP_UNINITIALIZED_ELEMENT);
+    char digits[12];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + index % 10);
+        index /= 10;
+    } while (index);
+    size_t len = strlen(x->trap_message);
+    if (len + 1 + (size_t)n < sizeof x->trap_message) {
+        x->trap_message[len++] = ' ';
+        while (n)
+            x->trap_message[len++] = digits[--n];
+        x->trap_message[len] = 0;
+    }
+    return st;
+}
+
 /* ---- control handlers -------------------------------------------------------------------------- */
 
 OP(exit)
@@ -261,7 +282,7 @@ OP(call_indirect)
         return exec_trap(ip, fp, x, WASM_TRAP_UNDEFINED_ELEMENT);
     struct wasm_func *f = (struct wasm_func *)(uintptr_t)t->elems[i];
     if (!f)
-        return exec_trap(ip, fp, x, WASM_TRAP_UNINITIALIZED_ELEMENT);
+        return trap_element(ip, fp, x, i);
     if (f->type_id != x->inst->type_ids[U(0)])
         return exec_trap(ip, fp, x, WASM_TRAP_INDIRECT_CALL_TYPE);
     uint64_t *args = fp + U(3);

@@ -43,7 +43,7 @@
 #define MODULE_MAX_TYPE_ARITY 1000   /* params or results of one function type */
 #define MODULE_PAGE_SIZE 65536u
 #define MODULE_MAX_PAGES 65536u      /* 4 GiB of 32-bit memory */
-#define MODULE_NO_MAX 0xffffffffu    /* limits.max when absent */
+#define MODULE_NO_MAX UINT64_MAX      /* limits.max when absent (max itself may be 2^32-1) */
 #define MODULE_NO_START 0xffffffffu  /* start when absent */
 
 /* Section ids (spec 5.5.2), in the order they must appear (data count sits between import/export
@@ -80,7 +80,7 @@ struct module_type {
 
 struct module_limits {
     uint32_t min;
-    uint32_t max;           /* MODULE_NO_MAX when absent */
+    uint64_t max;           /* MODULE_NO_MAX when absent */
 };
 
 struct module_table_type {

@@ -41,3 +41,4 @@ test-engine: $(ENGINE_INTERRUPT_TEST)
 	@set -- $$(tail -n1 $(BUILD)/test-logs/engine-fs.res | tr -d ','); p=$$1; f=$$3; \
 	 set -- $$(tail -n1 $(BUILD)/test-logs/engine-int.out | tr -d ','); p=$$((p+$$1)); f=$$((f+$$3)); s=$${5:-0}; \
 	 echo "$$p passed, $$f failed, $$s skipped"; [ $$f -eq 0 ]
+test_interrupt_CFLAGS += -pthread

@@ -170,7 +170,7 @@ static void memory_destroy(struct runtime_object *o)
     plat_free(((struct wasm_memory *)o)->data);
 }
 
-static struct wasm_memory *memory_new(struct wasm_store *s, uint32_t min, uint32_t max)
+static struct wasm_memory *memory_new(struct wasm_store *s, uint32_t min, uint64_t max)
 {
     struct wasm_memory *mem = runtime_object_new(s, sizeof *mem, memory_destroy);
     if (!mem)
@@ -213,7 +213,7 @@ static void table_destroy(struct runtime_object *o)
 }
 
 static struct wasm_table *table_new(struct wasm_store *s, uint8_t elem_type, uint32_t min,
-                                    uint32_t max)
+                                    uint64_t max)
 {
     struct wasm_table *t = runtime_object_new(s, sizeof *t, table_destroy);
     if (!t || min > s->limits.max_table_elems)
@@ -421,7 +421,8 @@ int wasm_linker_define_global(wasm_linker *l, const char *module, const char *na
 int wasm_linker_define_table(wasm_linker *l, const char *module, const char *name,
                              enum wasm_valtype elem_type, uint32_t min, uint32_t max_or_ffffffff)
 {
-    struct wasm_table *t = table_new(l->store, (uint8_t)elem_type, min, max_or_ffffffff);
+    uint64_t max = max_or_ffffffff == 0xffffffffu ? MODULE_NO_MAX : max_or_ffffffff;
+    struct wasm_table *t = table_new(l->store, (uint8_t)elem_type, min, max);
     if (!t)
         return WASM_ERR_NOMEM;
     struct wasm_extern e = { WASM_EXTERN_TABLE, { .table = t } };
@@ -431,7 +432,8 @@ int wasm_linker_define_table(wasm_linker *l, const char *module, const char *nam
 int wasm_linker_define_memory(wasm_linker *l, const char *module, const char *name,
                               uint32_t min_pages, uint32_t max_pages_or_ffffffff)
 {
-    struct wasm_memory *m = memory_new(l->store, min_pages, max_pages_or_ffffffff);
+    uint64_t max = max_pages_or_ffffffff == 0xffffffffu ? MODULE_NO_MAX : max_pages_or_ffffffff;
+    struct wasm_memory *m = memory_new(l->store, min_pages, max);
     if (!m)
         return WASM_ERR_NOMEM;
     struct wasm_extern e = { WASM_EXTERN_MEMORY, { .memory = m } };
@@ -533,7 +535,7 @@ static int fail_import(struct wasm_error *err, const struct module_import *im, c
     return WASM_ERR_UNLINKABLE;
 }
 
-static bool limits_match(uint64_t actual_min, uint32_t actual_max, const struct module_limits *want)
+static bool limits_match(uint64_t actual_min, uint64_t actual_max, const struct module_limits *want)
 {
     if (actual_min < want->min)
         return false;
@@ -736,10 +738,16 @@ int wasm_linker_instantiate(wasm_linker *l, wasm_module *m, wasm_instance **out,
 
 int wasm_instance_export(wasm_instance *inst, const char *name, struct wasm_extern *out)
 {
+    return wasm_instance_export_n(inst, name, strlen(name), out);
+}
+
+int wasm_instance_export_n(wasm_instance *inst, const char *name, size_t name_len,
+                           struct wasm_extern *out)
+{
     const struct wasm_module *m = inst->module;
     for (uint32_t i = 0; i < m->export_count; i++) {
         const struct module_export *e = &m->exports[i];
-        if (strcmp(e->name, name) != 0)
+        if (e->name_len != name_len || memcmp(e->name, name, name_len) != 0)
             continue;
         out->kind = (enum wasm_extern_kind)e->kind;
         switch (e->kind) {

@@ -47,7 +47,7 @@ struct wasm_table {
     struct runtime_object obj;
     uint8_t elem_type;
     uint32_t size;
-    uint32_t max;                   /* MODULE_NO_MAX when none */
+    uint64_t max;                   /* MODULE_NO_MAX when none */
     wasm_ref *elems;
 };
 
@@ -56,7 +56,7 @@ struct wasm_memory {
     uint8_t *data;                  /* NULL when size is 0 and nothing was reserved */
     uint64_t size;                  /* bytes: pages * 65536 */
     uint32_t pages;
-    uint32_t max;                   /* pages; MODULE_NO_MAX when none */
+    uint64_t max;                   /* pages; MODULE_NO_MAX when none */
     uint64_t reserved;              /* bytes reserved by plat_mem_reserve (0: plat_alloc'ed) */
 };
 

@@ -490,11 +490,11 @@ static void op_if(struct tr *t, uint32_t np, uint32_t nr)
     struct cond c;
     take_cond(t, &c, np == 0);
     materialize_all(t);
-    uint32_t shadow = home(t, t->sp);
+    uint32_t shadow = home(t, t->sp + 1);     /* above the condition's slot (home(sp)) */
     for (uint32_t i = 0; i < np; i++) {
         emit_copy(t, shadow + i, home(t, t->sp - np + i));
-        if (t->sp + i + 1 > t->max_sp)
-            t->max_sp = t->sp + i + 1;
+        if (t->sp + i + 2 > t->max_sp)
+            t->max_sp = t->sp + i + 2;
     }
     uint32_t w = emit_cond_branch(t, &c, false);
     struct ctl *ctl = push_ctl(t, CTL_IF, np, nr);

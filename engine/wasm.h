@@ -231,6 +231,9 @@ int wasm_linker_instantiate(wasm_linker *l, wasm_module *m, wasm_instance **out,
 
 /* Looks up an export by name. Returns 0 and *out, or WASM_ERR_ARG when there is none. */
 int wasm_instance_export(wasm_instance *inst, const char *name, struct wasm_extern *out);
+/* The same for a name given by length (export names may contain NUL bytes). */
+int wasm_instance_export_n(wasm_instance *inst, const char *name, size_t name_len,
+                           struct wasm_extern *out);
 /* Convenience: the exported function `name`, or NULL. */
 wasm_func *wasm_instance_func(wasm_instance *inst, const char *name);
 /* The start function, or NULL when the module has none. */

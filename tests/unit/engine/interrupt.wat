@@ -1,0 +1,22 @@
+(module
+  (import "host" "maybe_block" (func $mb (param i32) (result i32)))
+  (func $sum (export "sum") (param i32) (result i64)
+    (local i64)
+    (loop
+      (local.set 1 (i64.add (local.get 1) (i64.extend_i32_u (local.get 0))))
+      (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+    (local.get 1))
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  (func (export "host_loop") (param i32) (result i32)
+    (local i32)
+    (loop
+      (local.set 1 (i32.add (local.get 1) (call $mb (local.get 0))))
+      (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+    (local.get 1))
+  (func $inf (export "infinite") (param i32) (result i32)
+    (call $inf (i32.add (local.get 0) (i32.const 1))))
+)
