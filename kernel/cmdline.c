@@ -16,6 +16,8 @@ void cmdline_init(const char *boot_cmdline)
     if (n <= 0)
         return;
     extra[(size_t)n < sizeof extra - 1 ? (size_t)n : sizeof extra - 1] = 0;
+    if (strstr(cmd.line, extra))
+        return; /* the UEFI loader already put the fw_cfg line in bootinfo */
     size_t len = strlen(cmd.line);
     if (len && len + 1 < sizeof cmd.line)
         cmd.line[len++] = ' ';

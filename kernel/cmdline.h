@@ -8,11 +8,14 @@
  *   test=fault     after boot, make a deliberate page fault (the exception report is the test)
  *   test=selftest  run the kernel self-tests (heap, pmm, vmm guard, timer, irq, fpu, ...) and print
  *                  "selftest: N passed, N failed"
- *   exit           power off after boot (and after the tests): isa-debug-exit port 0xf4 when the
- *                  test runner gave QEMU that device, else ACPI S5
+ *   exit           end QEMU after boot and tests through isa-debug-exit (port 0xf4): value 0x10 when
+ *                  every test passed (QEMU exits 0x21), 0x11 after a failure, a panic or a fatal
+ *                  exception (QEMU exits 0x23). Without the device the write does nothing.
+ *   poweroff       clean ACPI power-off (S5) after boot and tests
  *   reboot         reboot after boot (ACPI reset register, then keyboard controller, then triple fault)
- *   exitcode=N     value written to isa-debug-exit (QEMU exits with 2N+1); default 0 when all tests
- *                  passed, 1 otherwise
+ *
+ * (the UEFI loader already puts the fw_cfg line into bootinfo->cmdline: it is appended only when
+ * the boot command line does not contain it yet)
  *
  * cmdline_init runs once in early boot (not thread-safe); the queries after it are read-only. */
 #ifndef KERNEL_CMDLINE_H
@@ -23,6 +26,8 @@
 
 #define CMDLINE_MAX 1024
 #define CMDLINE_FWCFG_FILE "opt/walos/cmdline"
+#define CMDLINE_EXIT_PASS 0x10 /* isa-debug-exit values */
+#define CMDLINE_EXIT_FAIL 0x11
 
 /* copies boot_cmdline (may be NULL) and appends the fw_cfg command line if there is one */
 void cmdline_init(const char *boot_cmdline);

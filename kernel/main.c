@@ -3,21 +3,39 @@
  *
  * Entered from kernel/arch/x86_64/entry.S with the struct bootinfo either entry built (UEFI loader
  * or multiboot2.S + mb2info.c). Order matters: serial first (every later step may print), then
- * descriptor tables (so a fault is reported), then memory, interrupts, timers, console. */
+ * descriptor tables (so a fault is reported), then memory — after vmm_init the boot identity map is
+ * gone, so everything needed from boot memory is copied first — then interrupts, timers, console. */
 #include <walos/bootinfo.h>
 
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/entry.h"
 #include "kernel/arch/x86_64/gdt.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/cmdline.h"
+#include "kernel/drivers/acpi.h"
 #include "kernel/drivers/serial.h"
 #include "kernel/ksyms.h"
 #include "kernel/lib/string.h"
+#include "kernel/mm/heap.h"
+#include "kernel/mm/memlayout.h"
+#include "kernel/mm/pmm.h"
+#include "kernel/mm/vmm.h"
+#include "kernel/power.h"
 #include "kernel/printk.h"
+#include "kernel/selftest.h"
+
+#define KMAIN_STACK_PAGES 16
+#define IST_STACK_PAGES 4
+#define BOOT_MMAP_MAX 256
 
 void kmain(struct bootinfo *bi_in);
 
-static struct bootinfo boot; /* our copy: the original lives in reclaimable loader memory */
+static struct {
+    struct bootinfo info; /* our copy: the original lives in reclaimable loader memory */
+    struct bootinfo_mmap_entry mmap[BOOT_MMAP_MAX];
+    uint32_t mmap_count;
+    int failures;         /* self-test failures, for the exit code */
+} boot;
 
 static const char *protocol_name(uint32_t p)
 {
@@ -32,6 +50,33 @@ static _Noreturn void halt_forever(void)
     }
 }
 
+/* with the `exit` switch, a panic or fatal exception ends QEMU with the failure code */
+static void exit_on_panic(void)
+{
+    if (cmdline_has("exit"))
+        power_debug_exit(CMDLINE_EXIT_FAIL);
+}
+
+static void copy_bootinfo(const struct bootinfo *bi)
+{
+    memcpy(&boot.info, bi, bi->size < sizeof boot.info ? bi->size : sizeof boot.info);
+    boot.info.cmdline[BOOTINFO_CMDLINE_MAX - 1] = 0;
+    const struct bootinfo_mmap_entry *m = (const void *)bi->mmap_addr; /* identity-mapped */
+    boot.mmap_count = bi->mmap_count < BOOT_MMAP_MAX ? bi->mmap_count : BOOT_MMAP_MAX;
+    memcpy(boot.mmap, m, boot.mmap_count * sizeof *m);
+}
+
+static uint64_t direct_map_top(void)
+{
+    uint64_t top = pmm_max_phys();
+    const struct bootinfo_framebuffer *fb = &boot.info.fb;
+    if (fb->format != BOOTINFO_FB_NONE && fb->addr + fb->size > top)
+        top = fb->addr + fb->size;
+    return top;
+}
+
+static void kmain_late(void *arg);
+
 void kmain(struct bootinfo *bi_in)
 {
     serial_init();
@@ -40,19 +85,82 @@ void kmain(struct bootinfo *bi_in)
                bi_in ? bi_in->magic : 0);
         halt_forever();
     }
-    memcpy(&boot, bi_in, bi_in->size < sizeof boot ? bi_in->size : sizeof boot);
-    boot.cmdline[BOOTINFO_CMDLINE_MAX - 1] = 0;
-    printk("walos %s (x86_64) booted via %s\n", WALOS_VERSION, protocol_name(boot.protocol));
+    copy_bootinfo(bi_in);
+    printk("walos %s (x86_64) booted via %s\n", WALOS_VERSION, protocol_name(boot.info.protocol));
     gdt_init();
     trap_init();
-    cmdline_init(boot.cmdline);
+    cmdline_init(boot.info.cmdline);
+    panic_set_halt_hook(exit_on_panic);
     printk("cmdline: %s\n", cmdline_get());
-    printk("kernel: phys 0x%lx size %lu KiB, %lu symbols\n", boot.kernel_phys_base,
-           boot.kernel_phys_size / 1024, ksyms_size());
+
+    if (pmm_init(boot.mmap, boot.mmap_count, boot.info.kernel_phys_base, boot.info.kernel_phys_size))
+        panic("kmain: no usable memory for the page bitmap");
+    if (vmm_init(boot.info.kernel_phys_base, direct_map_top()))
+        panic("kmain: out of memory building page tables");
+    /* bi_in is unreachable from here on: the identity map is gone */
+    gdt_set_ist(IST_DOUBLE_FAULT, vmm_stack_alloc(IST_STACK_PAGES));
+    gdt_set_ist(IST_NMI, vmm_stack_alloc(IST_STACK_PAGES));
+    gdt_set_ist(IST_MACHINE_CHECK, vmm_stack_alloc(IST_STACK_PAGES));
+    uint64_t stack = vmm_stack_alloc(KMAIN_STACK_PAGES);
+    if (!stack)
+        panic("kmain: out of memory for the kernel stack");
+    stack_switch_call(stack, kmain_late, NULL);
+}
+
+/* deliberate stack overflow for test=stackoverflow: the guard page turns it into a fault */
+static volatile int recurse_limit = 1 << 30;
+static int __attribute__((noinline)) recurse_deep(int depth)
+{
+    volatile char pad[512];
+    pad[0] = (char)depth;
+    if (depth >= recurse_limit)
+        return pad[0];
+    return recurse_deep(depth + 1) + pad[0];
+}
+
+static void run_tests(void)
+{
     if (cmdline_is("test", "fault")) {
         printk("test: deliberate page fault\n");
         *(volatile uint64_t *)0xdead0000000ULL = 1;
     }
+    if (cmdline_is("test", "stackoverflow")) {
+        printk("test: deliberate kernel stack overflow\n");
+        recurse_deep(0);
+    }
+    if (cmdline_is("test", "panic"))
+        panic("test: deliberate panic");
+    if (cmdline_is("test", "selftest"))
+        boot.failures += selftest_run(NULL);
+}
+
+/* kmain continued on a guarded stack, with the kernel's own page tables */
+static void kmain_late(void *arg)
+{
+    (void)arg;
+    uint64_t reclaimed = pmm_reclaim(boot.mmap, boot.mmap_count, BOOTINFO_MEM_LOADER);
+    heap_init();
+    printk("memory: %lu MiB usable, %lu MiB free (%lu KiB of loader memory reclaimed), direct map %lu MiB\n",
+           pmm_total_pages() * PAGE_SIZE >> 20, pmm_free_pages() * PAGE_SIZE >> 20,
+           reclaimed * PAGE_SIZE >> 10, vmm_direct_size() >> 20);
+    printk("kernel: phys 0x%lx size %lu KiB, %lu symbols\n", boot.info.kernel_phys_base,
+           boot.info.kernel_phys_size >> 10, ksyms_size());
+    if (acpi_init(boot.info.acpi_rsdp) == 0) {
+        const struct acpi_info *a = acpi_get();
+        printk("acpi: %s rev %u, %u CPU(s), %u IOAPIC(s), %u overrides, LAPIC 0x%lx, S5 %s, reset %s%s\n",
+               a->oem, a->revision, a->cpu_count, a->ioapic_count, a->iso_count, a->lapic_addr,
+               a->has_s5 ? "yes" : "no", a->reset_supported ? "yes" : "no", a->hpet_addr ? ", HPET" : "");
+    } else {
+        printk("acpi: no valid RSDP (0x%lx)\n", boot.info.acpi_rsdp);
+    }
+
+    run_tests();
+    if (cmdline_has("exit"))
+        power_debug_exit(boot.failures ? CMDLINE_EXIT_FAIL : CMDLINE_EXIT_PASS);
+    if (cmdline_has("poweroff"))
+        power_off();
+    if (cmdline_has("reboot"))
+        power_reboot();
     printk("idle\n");
     for (;;)
         sti_hlt();

@@ -10,7 +10,24 @@
 static struct {
     void (*console)(const char *s, unsigned long n);
     int panicking;
+    void (*halt_hook)(void);
 } pk;
+
+void panic_set_halt_hook(void (*hook)(void))
+{
+    pk.halt_hook = hook;
+}
+
+_Noreturn void panic_halt(void)
+{
+    cli();
+    void (*hook)(void) = pk.halt_hook;
+    pk.halt_hook = 0; /* once */
+    if (hook)
+        hook();
+    for (;;)
+        hlt();
+}
 
 void printk_set_console(void (*write)(const char *s, unsigned long n))
 {
@@ -57,6 +74,5 @@ _Noreturn void panic(const char *format, ...)
     printk("\n");
     trap_backtrace(read_rbp());
     printk("halted.\n");
-    for (;;)
-        hlt();
+    panic_halt();
 }

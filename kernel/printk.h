@@ -19,6 +19,10 @@ int vprintk(const char *format, va_list ap);
 void printk_set_console(void (*write)(const char *s, unsigned long n));
 
 _Noreturn void panic(const char *format, ...) __attribute__((format(printf, 1, 2)));
+/* the end of every panic and fatal exception report: runs the halt hook (main.c's: with the `exit`
+ * switch, tell QEMU through isa-debug-exit) and halts forever with interrupts off */
+_Noreturn void panic_halt(void);
+void panic_set_halt_hook(void (*hook)(void));
 
 #define kassert(cond)                                                                  \
     do {                                                                               \

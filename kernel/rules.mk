@@ -34,7 +34,14 @@ KERNEL_SRCS += \
     kernel/drivers/serial.c \
     kernel/lib/string.c \
     kernel/lib/fmt.c \
-    kernel/lib/sort.c
+    kernel/lib/sort.c \
+    kernel/mm/alloc.c \
+    kernel/mm/pmm.c \
+    kernel/mm/vmm.c \
+    kernel/mm/heap.c \
+    kernel/selftest.c \
+    kernel/power.c \
+    kernel/drivers/acpi.c
 
 KERNEL_OBJS = $(patsubst %,$(KERNEL_OBJDIR)/%.o,$(KERNEL_SRCS)) $(KERNEL_OBJDIR)/gen/font.c.o
 KERNEL_DEFS := -DWALOS_VERSION='"$(KERNEL_VERSION)"'
@@ -79,3 +86,6 @@ test_kstring_SRCS := tests/unit/kernel/test_string.c kernel/lib/string.c
 test_kstring_CFLAGS := -fno-builtin
 test_kfmt_SRCS := tests/unit/kernel/test_fmt.c kernel/lib/fmt.c kernel/lib/sort.c kernel/lib/string.c
 test_kfmt_CFLAGS := -fno-builtin
+UNIT_TESTS += test_kalloc
+test_kalloc_SRCS := tests/unit/kernel/test_alloc.c kernel/mm/alloc.c kernel/lib/string.c
+test_kalloc_CFLAGS := -fno-builtin

@@ -15,9 +15,9 @@
 
 #include <stdint.h>
 
-#define PAGE_SIZE 4096ULL
+#define PAGE_SIZE 4096UL
 #define PAGE_SHIFT 12
-#define HUGE_PAGE_SIZE (2ULL << 20)
+#define HUGE_PAGE_SIZE (2UL << 20)
 
 #define DIRECT_MAP_BASE 0xffff800000000000ULL
 #define KSTACK_REGION_BASE 0xffffff0000000000ULL

@@ -46,3 +46,18 @@ boot_stack_bottom:
     .skip 32768
     .globl boot_stack_top
 boot_stack_top:
+
+/* void stack_switch_call(uint64_t top, void (*fn)(void *), void *arg) — continues on the stack
+ * whose top is `top` by calling fn(arg); fn must not return. A zero frame ends backtraces there. */
+    .section .text
+    .globl stack_switch_call
+    .type stack_switch_call, @function
+stack_switch_call:
+    movq %rdi, %rsp
+    pushq $0
+    pushq $0
+    movq %rsp, %rbp
+    movq %rdx, %rdi
+    call *%rsi
+    ud2
+    .size stack_switch_call, . - stack_switch_call

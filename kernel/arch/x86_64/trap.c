@@ -139,8 +139,7 @@ _Noreturn void trap_report_and_halt(const struct trap_frame *f, const char *why)
         rbp = frame[0];
     }
     printk("kernel halted after exception %lu\n", f->vector);
-    for (;;)
-        hlt();
+    panic_halt();
 }
 
 void trap_dispatch(struct trap_frame *f)

@@ -1,0 +1,224 @@
+/* kernel/mm/vmm.c — kernel page tables, direct map and guarded stacks (contract in vmm.h).
+ * Reference: Intel SDM vol. 3A, 4.5 (4-level paging), table 4-19/4-20 (entry bits). */
+#include "kernel/mm/vmm.h"
+
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/lib/string.h"
+#include "kernel/mm/memlayout.h"
+#include "kernel/mm/pmm.h"
+#include "kernel/printk.h"
+
+#define PTE_P (1ULL << 0)
+#define PTE_W (1ULL << 1)
+#define PTE_PWT (1ULL << 3)
+#define PTE_PCD (1ULL << 4)
+#define PTE_PS (1ULL << 7)
+#define PTE_G (1ULL << 8)
+#define PTE_NX (1ULL << 63)
+#define PTE_ADDR 0x000ffffffffff000ULL
+
+/* linker symbols, kernel.ld */
+extern char __kernel_start[], __text_end[], __rodata_end[], __data_end[], __kernel_end[];
+
+static struct {
+    uint64_t pml4_phys;
+    uint64_t kernel_phys_base;
+    uint64_t direct_size;
+    uint64_t nx;          /* PTE_NX when the CPU supports it, else 0 */
+    uint64_t stack_next;  /* next free address in the kernel-stack region */
+    bool active;
+} vm;
+
+void *phys_to_virt(uint64_t phys)
+{
+    return (void *)(vm.active ? DIRECT_MAP_BASE + phys : phys);
+}
+
+uint64_t virt_to_phys(const void *va)
+{
+    uint64_t v = (uint64_t)va;
+    if (v >= (uint64_t)__kernel_start && v < (uint64_t)__kernel_end)
+        return v - (uint64_t)__kernel_start + vm.kernel_phys_base;
+    if (vm.active && v >= DIRECT_MAP_BASE && v < DIRECT_MAP_BASE + vm.direct_size)
+        return v - DIRECT_MAP_BASE;
+    if (!vm.active)
+        return v;
+    return vmm_translate(v);
+}
+
+bool vmm_active(void) { return vm.active; }
+uint64_t vmm_direct_size(void) { return vm.direct_size; }
+
+static uint64_t *table(uint64_t phys) { return phys_to_virt(phys); }
+
+static uint64_t new_table(void)
+{
+    uint64_t pa = pmm_alloc(1);
+    if (pa)
+        memset(table(pa), 0, PAGE_SIZE);
+    return pa;
+}
+
+/* the entry for va at `level` (3 = PML4 ... 0 = PT), creating tables on the way down when `create` */
+static uint64_t *walk(uint64_t va, int level, bool create)
+{
+    uint64_t *t = table(vm.pml4_phys);
+    for (int l = 3; l > level; l--) {
+        uint64_t *e = &t[(va >> (12 + 9 * l)) & 511];
+        if (!(*e & PTE_P)) {
+            if (!create)
+                return NULL;
+            uint64_t pa = new_table();
+            if (!pa)
+                return NULL;
+            *e = pa | PTE_P | PTE_W; /* permissions are decided at the leaf */
+        } else if (*e & PTE_PS) {
+            return NULL; /* inside a large page */
+        }
+        t = table(*e & PTE_ADDR);
+    }
+    return &t[(va >> (12 + 9 * level)) & 511];
+}
+
+static uint64_t leaf_flags(unsigned flags)
+{
+    uint64_t f = PTE_P | PTE_G;
+    if (flags & VMM_WRITE)
+        f |= PTE_W;
+    if (!(flags & VMM_EXEC))
+        f |= vm.nx;
+    if (flags & VMM_NOCACHE)
+        f |= PTE_PCD | PTE_PWT;
+    return f;
+}
+
+int vmm_map(uint64_t va, uint64_t pa, uint64_t npages, unsigned flags)
+{
+    bool on = irq_save();
+    int rc = 0;
+    for (uint64_t i = 0; i < npages; i++) {
+        uint64_t *e = walk(va + i * PAGE_SIZE, 0, true);
+        if (!e) {
+            rc = -1;
+            break;
+        }
+        *e = ((pa + i * PAGE_SIZE) & PTE_ADDR) | leaf_flags(flags);
+        if (vm.active)
+            invlpg(va + i * PAGE_SIZE);
+    }
+    irq_restore(on);
+    return rc;
+}
+
+void vmm_unmap(uint64_t va, uint64_t npages)
+{
+    bool on = irq_save();
+    for (uint64_t i = 0; i < npages; i++) {
+        uint64_t *e = walk(va + i * PAGE_SIZE, 0, false);
+        if (e && (*e & PTE_P)) {
+            *e = 0;
+            invlpg(va + i * PAGE_SIZE);
+        }
+    }
+    irq_restore(on);
+}
+
+uint64_t vmm_translate(uint64_t va)
+{
+    uint64_t *t = table(vm.pml4_phys);
+    for (int l = 3; l >= 0; l--) {
+        uint64_t e = t[(va >> (12 + 9 * l)) & 511];
+        if (!(e & PTE_P))
+            return VMM_NO_PHYS;
+        if (l == 0 || (e & PTE_PS)) {
+            uint64_t span = 1ULL << (12 + 9 * l);
+            return (e & PTE_ADDR & ~(span - 1)) | (va & (span - 1));
+        }
+        t = table(e & PTE_ADDR);
+    }
+    return VMM_NO_PHYS;
+}
+
+bool vmm_query(uint64_t va, unsigned *flags_out)
+{
+    uint64_t *t = table(vm.pml4_phys);
+    unsigned flags = VMM_WRITE | VMM_EXEC; /* the most restrictive level wins */
+    for (int l = 3; l >= 0; l--) {
+        uint64_t e = t[(va >> (12 + 9 * l)) & 511];
+        if (!(e & PTE_P))
+            return false;
+        if (!(e & PTE_W))
+            flags &= ~VMM_WRITE;
+        if (e & PTE_NX)
+            flags &= ~VMM_EXEC;
+        if (l == 0 || (e & PTE_PS))
+            break;
+        t = table(e & PTE_ADDR);
+    }
+    *flags_out = flags;
+    return true;
+}
+
+/* the direct map with 2 MiB pages */
+static int map_direct(uint64_t top)
+{
+    for (uint64_t pa = 0; pa < top; pa += HUGE_PAGE_SIZE) {
+        uint64_t *e = walk(DIRECT_MAP_BASE + pa, 1, true);
+        if (!e)
+            return -1;
+        *e = pa | PTE_P | PTE_W | PTE_PS | PTE_G | vm.nx;
+    }
+    vm.direct_size = top;
+    return 0;
+}
+
+static int map_kernel_range(char *start, char *end, unsigned flags)
+{
+    uint64_t va = (uint64_t)start;
+    uint64_t n = (PAGE_ROUND_UP((uint64_t)end) - va) / PAGE_SIZE;
+    return vmm_map(va, va - (uint64_t)__kernel_start + vm.kernel_phys_base, n, flags);
+}
+
+int vmm_init(uint64_t kernel_phys_base, uint64_t direct_top)
+{
+    uint32_t a, b, c, d;
+    cpuid(0x80000001, 0, &a, &b, &c, &d);
+    vm.nx = (d & CPUIDX1_EDX_NX) ? PTE_NX : 0;
+    if (vm.nx)
+        wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+    vm.kernel_phys_base = kernel_phys_base;
+    vm.stack_next = KSTACK_REGION_BASE;
+    vm.pml4_phys = new_table();
+    if (!vm.pml4_phys)
+        return -1;
+    if (direct_top < (4ULL << 30))
+        direct_top = 4ULL << 30;
+    direct_top = (direct_top + HUGE_PAGE_SIZE - 1) & ~(HUGE_PAGE_SIZE - 1);
+    if (map_direct(direct_top) ||
+        map_kernel_range(__kernel_start, __text_end, VMM_EXEC) ||
+        map_kernel_range(__text_end, __rodata_end, 0) ||
+        map_kernel_range(__rodata_end, __data_end, VMM_WRITE) ||
+        map_kernel_range(__data_end, __kernel_end, 0))
+        return -1;
+    write_cr4(read_cr4() | CR4_PGE);
+    write_cr0(read_cr0() | CR0_WP);
+    write_cr3(vm.pml4_phys);
+    vm.active = true;
+    return 0;
+}
+
+uint64_t vmm_stack_alloc(uint64_t pages)
+{
+    bool on = irq_save();
+    uint64_t guard = vm.stack_next;
+    vm.stack_next += (pages + 1) * PAGE_SIZE;
+    irq_restore(on);
+    uint64_t base = guard + PAGE_SIZE;
+    for (uint64_t i = 0; i < pages; i++) {
+        uint64_t pa = pmm_alloc(1);
+        if (!pa || vmm_map(base + i * PAGE_SIZE, pa, 1, VMM_WRITE))
+            return 0;
+        memset(phys_to_virt(pa), 0, PAGE_SIZE);
+    }
+    return base + pages * PAGE_SIZE;
+}
