@@ -18,6 +18,9 @@
  *      when the map key changed; the map translated to bootinfo types, sorted and merged;
  *   7. CR3, stack, RDI = bootinfo, jump to the ELF entry (System V ABI: entry sees RSP = 8 mod 16).
  *
+ * Test switch: `loader.test-stale-key=N` on the command line makes the first N ExitBootServices calls
+ * use a stale map key (tests/qemu/loader-ebs-*.test).
+ *
  * Integers passed to say()/fail() are always uint64_t (this target's `long` is 32 bits). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,24 +29,23 @@
 #include "boot/efi.h"
 #include "boot/elf64.h"
 #include "boot/elf_check.h"
+#include "boot/memmap.h"
+#include "boot/paging.h"
 #include "walos/bootinfo.h"
 
 #define KERNEL_PATH u"\\walos\\kernel.elf"
 #define CMDLINE_PATH u"\\walos\\cmdline"
+/* Test switch on the command line: hand ExitBootServices a stale map key N times, to exercise the
+ * retry path (N >= EBS_TRIES ends in the "failed N times" error). */
+#define TEST_STALE_KEY "loader.test-stale-key"
 #define KERNEL_MAX_FILE (256ULL << 20)      /* refuse absurd kernel files */
-#define WALOS_MEM_KERNEL 0x80000057u        /* OS-loader memory type for the kernel image ('W') */
 #define BELOW_4G 0xffffffffULL
 #define STACK_PAGES 16
 #define EBS_TRIES 8
 #define PAGE 4096ULL
 #define MIB2 (2ULL << 20)
 #define GIB (1ULL << 30)
-#define IDENTITY_MAX (512ULL * GIB)         /* one PDPT of 1 GiB slots */
 
-/* page-table entry bits (Intel SDM vol. 3, 4.5) */
-#define PTE_P  0x001ULL
-#define PTE_RW 0x002ULL
-#define PTE_PS 0x080ULL /* 2 MiB page in a PD entry */
 #define CR4_LA57 (1ULL << 12)
 
 /* COM1 (16550 UART) and QEMU fw_cfg ports */
@@ -147,7 +149,7 @@ static void put_line(const char *s, int error)
         boot.st->con_out->set_attribute(boot.st->con_out, EFI_LIGHTGRAY);
 }
 
-/* Formats into buf: %s (const char *), %u and %x (uint64_t), %c (int), %%. */
+/* Formats into buf: %s (const char *), %u and %x (uint64_t, %0Nx zero-pads), %c (int), %%. */
 static void format(char *buf, size_t cap, const char *fmt, va_list ap)
 {
     size_t n = 0;
@@ -162,7 +164,13 @@ static void format(char *buf, size_t cap, const char *fmt, va_list ap)
             const char *s = va_arg(ap, const char *);
             for (; s && *s; s++)
                 EMIT(*s);
-        } else if (*f == 'u' || *f == 'x') {
+            continue;
+        }
+        int width = 0; /* %0Nx: zero-padded to N digits */
+        if (*f == '0')
+            for (f++; *f >= '0' && *f <= '9'; f++)
+                width = width * 10 + (*f - '0');
+        if (*f == 'u' || *f == 'x') {
             uint64_t v = va_arg(ap, uint64_t), base = *f == 'u' ? 10 : 16;
             char digits[24];
             int k = 0;
@@ -170,6 +178,8 @@ static void format(char *buf, size_t cap, const char *fmt, va_list ap)
                 digits[k++] = "0123456789abcdef"[v % base];
                 v /= base;
             } while (v);
+            while (width > k && width-- > 0)
+                EMIT('0');
             while (k)
                 EMIT(digits[--k]);
         } else if (*f == 'c') {
@@ -330,7 +340,7 @@ static void load_kernel(EFI_FILE_PROTOCOL *root, struct kernel_image *k)
     /* one block, 2 MiB aligned: allocate 511 pages extra, give back the unaligned head and the tail */
     uint64_t pages = (info.vhigh - info.vlow) / PAGE, extra = MIB2 / PAGE - 1;
     EFI_PHYSICAL_ADDRESS raw = BELOW_4G;
-    s = boot.bs->allocate_pages(EFI_ALLOCATE_MAX_ADDRESS, WALOS_MEM_KERNEL, pages + extra, &raw);
+    s = boot.bs->allocate_pages(EFI_ALLOCATE_MAX_ADDRESS, MEMMAP_EFI_KERNEL_TYPE, pages + extra, &raw);
     if (EFI_IS_ERROR(s))
         fail("cannot allocate %u KiB for the kernel image: %s (EFI status 0x%x)", pages * 4, status_text(s), s);
     uint64_t phys = (raw + MIB2 - 1) & ~(MIB2 - 1);
@@ -434,6 +444,25 @@ static const char *load_cmdline(EFI_FILE_PROTOCOL *root, char *out, uint64_t cap
     return source;
 }
 
+/* The value N of a "NAME=N" word of the command line (decimal), 0 when absent. */
+static uint64_t cmdline_number(const char *cmdline, const char *name)
+{
+    for (const char *p = cmdline; *p; p++) {
+        if (p != cmdline && p[-1] != ' ')
+            continue;
+        const char *q = p, *n = name;
+        while (*n && *q == *n)
+            q++, n++;
+        if (*n || *q != '=')
+            continue;
+        uint64_t v = 0;
+        for (q++; *q >= '0' && *q <= '9'; q++)
+            v = v * 10 + (uint64_t)(*q - '0');
+        return v;
+    }
+    return 0;
+}
+
 /* ---- platform facts ---------------------------------------------------------------------------- */
 static void find_framebuffer(struct bootinfo_framebuffer *fb)
 {
@@ -511,12 +540,14 @@ static void find_boot_partition(struct bootinfo *bi)
             node[EFI_DP_HD_SIGNATURE_TYPE] == 2) {
             memcpy(&bi->esp_start_lba, node + EFI_DP_HD_PARTITION_START, 8);
             memcpy(bi->esp_guid, node + EFI_DP_HD_SIGNATURE, 16);
-            const uint8_t *g = bi->esp_guid; /* printed in the usual mixed-endian text form */
-            say("boot partition GUID %x-%x-%x-%x-%x start LBA %u",
-                (uint64_t)(g[3] << 24 | g[2] << 16 | g[1] << 8 | g[0]), (uint64_t)(g[5] << 8 | g[4]),
-                (uint64_t)(g[7] << 8 | g[6]), (uint64_t)(g[8] << 8 | g[9]),
-                (uint64_t)g[10] << 40 | (uint64_t)g[11] << 32 | (uint64_t)g[12] << 24 |
-                    (uint64_t)g[13] << 16 | (uint64_t)g[14] << 8 | g[15],
+            /* text form: the first three fields are little-endian on disk, the last two big-endian */
+            const uint8_t *g = bi->esp_guid;
+            uint64_t d1 = (uint64_t)g[3] << 24 | (uint64_t)g[2] << 16 | (uint64_t)g[1] << 8 | g[0];
+            uint64_t d2 = (uint64_t)g[5] << 8 | g[4], d3 = (uint64_t)g[7] << 8 | g[6];
+            uint64_t d4 = (uint64_t)g[8] << 8 | g[9], d5 = 0;
+            for (int i = 10; i < 16; i++)
+                d5 = d5 << 8 | g[i];
+            say("boot partition GUID %08x-%04x-%04x-%04x-%012x start LBA %u", d1, d2, d3, d4, d5,
                 bi->esp_start_lba);
             return;
         }
@@ -527,134 +558,6 @@ static void find_boot_partition(struct bootinfo *bi)
         node += len;
     }
     say("boot device: no GPT partition in the device path");
-}
-
-/* ---- page tables ------------------------------------------------------------------------------- */
-struct page_pool {
-    uint64_t next, end; /* physical, zeroed pages */
-};
-
-static uint64_t *pool_page(struct page_pool *pool)
-{
-    if (pool->next >= pool->end)
-        fail("page-table pool exhausted (loader bug)");
-    uint64_t p = pool->next;
-    pool->next += PAGE;
-    return (uint64_t *)(uintptr_t)p;
-}
-
-/* Highest end of RAM the firmware reports, so the identity map covers the loader wherever it sits. */
-static uint64_t ram_top(const uint8_t *map, uint64_t map_size, uint64_t desc_size)
-{
-    uint64_t top = 0;
-    for (uint64_t off = 0; off + desc_size <= map_size; off += desc_size) {
-        const EFI_MEMORY_DESCRIPTOR *d = (const EFI_MEMORY_DESCRIPTOR *)(map + off);
-        if (d->type == EFI_MEMORY_MAPPED_IO || d->type == EFI_MEMORY_MAPPED_IO_PORT_SPACE ||
-            d->type == EFI_RESERVED_MEMORY_TYPE)
-            continue;
-        uint64_t end = d->physical_start + d->number_of_pages * PAGE;
-        if (end > top)
-            top = end;
-    }
-    return top;
-}
-
-/* Builds the PML4: [0, identity_top) identity-mapped with 2 MiB pages, the kernel's span at its
- * virtual addresses with 4 KiB pages. Returns the PML4's physical address. */
-static uint64_t build_page_tables(const struct kernel_image *k, uint64_t identity_top)
-{
-    uint64_t gib = (identity_top + GIB - 1) / GIB;
-    uint64_t kpages = (k->vhigh - k->vlow) / PAGE;
-    uint64_t pts = ((k->vhigh - 1) >> 21) - (k->vlow >> 21) + 1;
-    uint64_t total = 1 + 1 + gib + 1 + 1 + pts;
-    struct page_pool pool;
-    pool.next = alloc_pages(total, EFI_LOADER_DATA, "page tables");
-    pool.end = pool.next + total * PAGE;
-
-    uint64_t *pml4 = pool_page(&pool);
-    uint64_t *pdpt_low = pool_page(&pool);
-    pml4[0] = (uint64_t)(uintptr_t)pdpt_low | PTE_P | PTE_RW;
-    for (uint64_t g = 0; g < gib; g++) {
-        uint64_t *pd = pool_page(&pool);
-        pdpt_low[g] = (uint64_t)(uintptr_t)pd | PTE_P | PTE_RW;
-        for (uint64_t i = 0; i < 512; i++)
-            pd[i] = (g * GIB + i * MIB2) | PTE_P | PTE_RW | PTE_PS;
-    }
-
-    /* kernel: every address of [VBASE, VEND) shares PML4 slot 511 and PDPT slot 510 */
-    uint64_t *pdpt_high = pool_page(&pool);
-    uint64_t *pd_high = pool_page(&pool);
-    pml4[(BOOTINFO_KERNEL_VBASE >> 39) & 511] = (uint64_t)(uintptr_t)pdpt_high | PTE_P | PTE_RW;
-    pdpt_high[(BOOTINFO_KERNEL_VBASE >> 30) & 511] = (uint64_t)(uintptr_t)pd_high | PTE_P | PTE_RW;
-    for (uint64_t i = 0; i < kpages; i++) {
-        uint64_t v = k->vlow + i * PAGE;
-        uint64_t pdi = (v >> 21) & 511, pti = (v >> 12) & 511;
-        if (!pd_high[pdi])
-            pd_high[pdi] = (uint64_t)(uintptr_t)pool_page(&pool) | PTE_P | PTE_RW;
-        uint64_t *pt = (uint64_t *)(uintptr_t)(pd_high[pdi] & ~0xfffULL);
-        pt[pti] = (k->phys + i * PAGE) | PTE_P | PTE_RW;
-    }
-    return (uint64_t)(uintptr_t)pml4;
-}
-
-/* ---- memory map -------------------------------------------------------------------------------- */
-static uint32_t translate_type(uint32_t efi_type)
-{
-    switch (efi_type) {
-    case EFI_CONVENTIONAL_MEMORY:
-        return BOOTINFO_MEM_USABLE;
-    case EFI_LOADER_CODE:
-    case EFI_LOADER_DATA:
-    case EFI_BOOT_SERVICES_CODE:
-    case EFI_BOOT_SERVICES_DATA:
-        return BOOTINFO_MEM_LOADER;
-    case EFI_RUNTIME_SERVICES_CODE:
-    case EFI_RUNTIME_SERVICES_DATA:
-        return BOOTINFO_MEM_RUNTIME;
-    case EFI_ACPI_RECLAIM_MEMORY:
-        return BOOTINFO_MEM_ACPI_RECLAIM;
-    case EFI_ACPI_MEMORY_NVS:
-        return BOOTINFO_MEM_ACPI_NVS;
-    case EFI_UNUSABLE_MEMORY:
-        return BOOTINFO_MEM_BAD;
-    case EFI_MEMORY_MAPPED_IO:
-    case EFI_MEMORY_MAPPED_IO_PORT_SPACE:
-        return BOOTINFO_MEM_MMIO;
-    case WALOS_MEM_KERNEL:
-        return BOOTINFO_MEM_KERNEL;
-    default:
-        return BOOTINFO_MEM_RESERVED;
-    }
-}
-
-/* Translates, sorts by base (insertion sort: maps hold a few hundred entries) and merges touching
- * entries of one type. Runs after ExitBootServices: no allocation, no firmware call. */
-static uint32_t translate_map(const uint8_t *map, uint64_t map_size, uint64_t desc_size,
-                              struct bootinfo_mmap_entry *out)
-{
-    uint32_t n = 0;
-    for (uint64_t off = 0; off + desc_size <= map_size; off += desc_size) {
-        const EFI_MEMORY_DESCRIPTOR *d = (const EFI_MEMORY_DESCRIPTOR *)(map + off);
-        if (d->number_of_pages == 0)
-            continue;
-        struct bootinfo_mmap_entry e = {
-            .base = d->physical_start, .length = d->number_of_pages * PAGE, .type = translate_type(d->type),
-        };
-        uint32_t i = n++;
-        while (i > 0 && out[i - 1].base > e.base) {
-            out[i] = out[i - 1];
-            i--;
-        }
-        out[i] = e;
-    }
-    uint32_t m = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        if (m > 0 && out[m - 1].type == out[i].type && out[m - 1].base + out[m - 1].length == out[i].base)
-            out[m - 1].length += out[i].length;
-        else
-            out[m++] = out[i];
-    }
-    return m;
 }
 
 /* ---- entry ------------------------------------------------------------------------------------- */
@@ -733,18 +636,21 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
     s = boot.bs->get_memory_map(&map_size, (EFI_MEMORY_DESCRIPTOR *)map, &map_key, &desc_size, &desc_version);
     if (EFI_IS_ERROR(s))
         fail("GetMemoryMap failed: %s (EFI status 0x%x)", status_text(s), s);
-    uint64_t top = ram_top(map, map_size, desc_size);
+    uint64_t top = memmap_ram_top(map, map_size, desc_size);
     if (top < 4 * GIB)
         top = 4 * GIB;
-    if (top > IDENTITY_MAX)
-        top = IDENTITY_MAX;
-    uint64_t pml4 = build_page_tables(&k, top);
+    uint64_t pt_pages = paging_pages_needed(top, k.vlow, k.vhigh);
+    uint64_t pml4 = paging_build((void *)(uintptr_t)alloc_pages(pt_pages, EFI_LOADER_DATA, "page tables"),
+                                 pt_pages, top, k.vlow, k.vhigh, k.phys);
+    if (!pml4)
+        fail("cannot build page tables (loader bug)");
     uint64_t stack = alloc_pages(STACK_PAGES, EFI_LOADER_DATA, "the kernel's boot stack");
+    uint64_t stale_keys = cmdline_number(bi->cmdline, TEST_STALE_KEY);
     say("exiting boot services; jumping to the kernel at 0x%x", k.entry);
 
     /* From here until ExitBootServices succeeds, only GetMemoryMap may be called: no output, no
      * allocation. A changed map key (an event allocated memory) means: take the map again, retry. */
-    int tries = 0;
+    uint64_t tries = 0;
     for (;;) {
         map_size = map_cap;
         s = boot.bs->get_memory_map(&map_size, (EFI_MEMORY_DESCRIPTOR *)map, &map_key, &desc_size,
@@ -753,18 +659,20 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
             boot.exited = tries > 0; /* after a failed ExitBootServices, ConOut is off limits */
             fail("GetMemoryMap failed before ExitBootServices: %s (EFI status 0x%x)", status_text(s), s);
         }
-        s = boot.bs->exit_boot_services(image, map_key);
+        s = boot.bs->exit_boot_services(image, tries < stale_keys ? map_key + 1 : map_key);
         tries++;
         if (!EFI_IS_ERROR(s))
             break;
         if (tries >= EBS_TRIES) {
             boot.exited = 1;
-            fail("ExitBootServices failed %u times (memory map kept changing): %s", (uint64_t)tries,
+            fail("ExitBootServices failed %u times (memory map kept changing): %s", tries,
                  status_text(s));
         }
     }
     boot.exited = 1;
-    bi->mmap_count = translate_map(map, map_size, desc_size, entries);
+    if (tries > 1)
+        say("ExitBootServices succeeded on try %u", tries);
+    bi->mmap_count = memmap_translate(map, map_size, desc_size, entries);
     bi->mmap_addr = (uint64_t)(uintptr_t)entries;
     enter_kernel(pml4, stack + STACK_PAGES * PAGE, k.entry, bi);
 }

@@ -19,7 +19,7 @@
 # The kernel comes from KERNEL_ELF (kernel/rules.mk). Without it, img/iso/run stop with a message.
 
 LOADER_EFI := $(BUILD)/boot/BOOTX64.EFI
-LOADER_SRCS := boot/loader.c boot/elf_check.c
+LOADER_SRCS := boot/loader.c boot/elf_check.c boot/memmap.c boot/paging.c
 LOADER_OBJS := $(patsubst boot/%.c,$(BUILD)/boot/%.obj,$(LOADER_SRCS))
 LOADER_CFLAGS := -std=c11 -O2 $(CWARNS) -MMD -MP -target x86_64-unknown-windows -ffreestanding \
     -fshort-wchar -mno-red-zone -mno-stack-arg-probe -fno-stack-protector -nostdinc \
@@ -89,3 +89,6 @@ run: kernel-required $$(IMG_INPUTS) | deps
 # ---- host unit test of the ELF checks ----
 UNIT_TESTS += test_elf_check
 test_elf_check_SRCS := tests/unit/boot/test_elf_check.c boot/elf_check.c
+UNIT_TESTS += test_memmap test_paging
+test_memmap_SRCS := tests/unit/boot/test_memmap.c boot/memmap.c
+test_paging_SRCS := tests/unit/boot/test_paging.c boot/paging.c

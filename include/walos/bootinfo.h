@@ -9,6 +9,19 @@
  * (so this struct, the memory map and the command line are reachable through their physical
  * addresses), interrupts off, a valid stack, and boot services exited.
  *
+ * Details of the UEFI loader's side (boot/loader.c), for the kernel's early code:
+ *   - entry is called like a System V function `void entry(struct bootinfo *bi)`: RDI = bi, RSP = 8 mod
+ *     16, RBP = 0, a zero return address on the stack (do not return), direction flag clear;
+ *   - the identity map covers the first 4 GiB and all RAM above it (2 MiB pages); the kernel's PT_LOADs
+ *     are mapped with 4 KiB pages, all present and writable, no NX;
+ *   - the kernel sits in one physically contiguous, 2 MiB-aligned block (kernel_phys_base, typed
+ *     BOOTINFO_MEM_KERNEL in the map): physical = virtual - (lowest PT_LOAD p_vaddr rounded down to 4 KiB)
+ *     + kernel_phys_base. p_paddr is ignored on UEFI (GRUB uses it under Multiboot2);
+ *   - the boot stack (64 KiB), the page tables, this struct, the memory map, and the GDT/IDT the firmware
+ *     left loaded all live in BOOTINFO_MEM_LOADER memory: load your own GDT, IDT, stack and CR3 before
+ *     reusing those ranges;
+ *   - cmdline comes from QEMU fw_cfg "opt/walos/cmdline" when present, else \walos\cmdline.
+ *
  * Versioning: `magic` first, then `version` and `size`. A new field is added at the end and bumps
  * `version`; the kernel refuses a magic or version it does not know, with a message on COM1. */
 #ifndef WALOS_BOOTINFO_H
