@@ -11,6 +11,7 @@ walos-run, following that folder's FORMAT.md (the upstream runner's semantics):
 Prints "ok NAME" / "FAIL NAME: why" / "skip NAME: why" per test and ends with
 "N passed, N failed, N skipped". Tests named in tests/wasi/known-failures.txt (one "suite/test  reason"
 a line) are run but reported as skipped with their reason when they fail.
+With --own DIR, our own programs (tests/wasi/own.py, built into DIR) run after the official suite.
 With --skip REASON nothing is run: every test is reported skipped with that reason (used when
 walos-run cannot be built yet)."""
 import argparse, glob, json, os, shutil, subprocess, sys, time
@@ -74,6 +75,7 @@ def main():
     ap.add_argument('--skip')
     ap.add_argument('--timeout', type=float, default=30.0)
     ap.add_argument('--only')
+    ap.add_argument('--own', help='folder with the built tests/wasi/programs (own tests)')
     a = ap.parse_args()
 
     if os.path.exists(a.work):
@@ -108,6 +110,26 @@ def main():
         else:
             print(f'FAIL {name}: {why}')
             failed += 1
+    if a.own:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import own
+        for name, case in own.cases(os.path.abspath(a.walos_run), os.path.abspath(a.own)):
+            if a.only and a.only not in name:
+                continue
+            if a.skip:
+                print(f'skip {name}: {a.skip}')
+                skipped += 1
+                continue
+            try:
+                why = case()
+            except Exception as e:   # a timeout or a crash of the harness is a failure
+                why = f'{type(e).__name__}: {e}'
+            if why is None:
+                print(f'ok {name}')
+                passed += 1
+            else:
+                print(f'FAIL {name}: {why}')
+                failed += 1
     print(f'{passed} passed, {failed} failed, {skipped} skipped')
     return 1 if failed else 0
 

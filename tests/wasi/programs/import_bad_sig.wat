@@ -1,0 +1,5 @@
+;; Imports fd_write with the wrong signature: the linker must refuse it.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func (param i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")))
