@@ -147,6 +147,11 @@ static uint8_t short_checksum(const uint8_t *name11)
 
 /* ---- directory cursor ---------------------------------------------------------------------------- */
 
+static uint32_t slots_per_cluster(const struct fat32 *fs)
+{
+    return fs->cluster_size / DIRENT_SIZE;
+}
+
 struct dir_iter {
     struct fat32 *fs;
     uint32_t cluster;   /* cluster holding slot; 0 past the end of the chain */
@@ -155,15 +160,11 @@ struct dir_iter {
     uint32_t steps;     /* clusters walked, bounded by the cluster count */
 };
 
-static uint32_t slots_per_cluster(const struct fat32 *fs)
-{
-    return fs->cluster_size / DIRENT_SIZE;
-}
-
+/* A directory holds at most DIR_SLOTS_MAX slots, so a longer chain can only be a loop. */
 static int iter_step_cluster(struct dir_iter *it)
 {
-    if (++it->steps > it->fs->cluster_count)
-        return fat_corrupt(it->fs, "fat32: directory cluster chain loops (FAT cycle)");
+    if (++it->steps > DIR_SLOTS_MAX / slots_per_cluster(it->fs) || it->steps > it->fs->cluster_count)
+        return fat_corrupt(it->fs, "fat32: directory cluster chain too long: it loops (FAT cycle)");
     uint32_t next;
     int err = fat_next(it->fs, it->cluster, &next);
     if (err)
