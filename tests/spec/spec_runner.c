@@ -373,7 +373,8 @@ static enum action_result do_action(struct runner *r, const struct json_value *a
         return ACT_ERROR;
     }
     struct wasm_extern ext;
-    if (wasm_instance_export(inst, field, &ext) != WASM_OK) {
+    const struct json_value *field_value = json_get(action, "field");
+    if (wasm_instance_export_n(inst, field, field_value->text_len, &ext) != WASM_OK) {
         failf(r, "%s \"%s\": no such export", type, field);
         return ACT_ERROR;
     }
