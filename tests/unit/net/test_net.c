@@ -1,0 +1,919 @@
+/* tests/unit/net/test_net.c — host tests of the TCP/IP stack (kernel/net/).
+ *
+ * Two stacks talk over a fake link (fakelink.h) that can drop, duplicate, delay, reorder and corrupt
+ * frames; time is simulated, so every run is deterministic. Hostile frames are injected straight into
+ * a stack's interface. Each test ends with a teardown check: no netbuf and no kmalloc block leaked.
+ * Internal headers are included on purpose, to look at counters and control blocks. */
+#include <stdlib.h>
+#include <string.h>
+#include "harness.h"
+#include "fakelink.h"
+#include "net_host.h"
+#include "kernel/net/net_priv.h"
+#include "kernel/net/tcp_priv.h"
+#include "kernel/net/arp.h"
+#include "kernel/net/icmp.h"
+#include "kernel/net/sock.h"
+#include "kernel/net/udp.h"
+#include "kernel/net/proto/eth.h"
+#include "kernel/net/proto/ipv4.h"
+#include "kernel/net/proto/tcp.h"
+#include "kernel/net/proto/udp.h"
+#include "kernel/net/proto/icmp.h"
+#include "kernel/net/proto/arp.h"
+
+static struct fakelink L;
+#define A (L.stack[0])
+#define B (L.stack[1])
+#define IP_A NET_IP4(10, 0, 0, 1)
+#define IP_B NET_IP4(10, 0, 0, 2)
+
+static long blocks_before;
+
+static void setup(uint32_t seed)
+{
+    blocks_before = net_host_live_blocks();
+    if (!fakelink_init(&L, seed)) {
+        printf("fakelink_init failed\n");
+        exit(2);
+    }
+}
+
+/* Teardown: everything freed, nothing leaked (lwIP's pool checks, for netbufs and all blocks). */
+static void teardown(void)
+{
+    fakelink_destroy(&L);
+    CHECK_EQ(netbuf_live(), 0);
+    CHECK_EQ(net_host_live_blocks(), blocks_before);
+}
+
+/* ---- helpers ---- */
+struct tcp_pair {
+    struct sock *listener, *client, *server;
+};
+
+static bool pair_connected(void *arg)
+{
+    struct tcp_pair *p = arg;
+    if (!p->server)
+        sock_accept(p->listener, &p->server);
+    return p->server && (sock_poll(p->client) & SOCK_POLL_OUT);
+}
+
+/* Connects a client on A to a listener on B:port. Returns false when it did not complete. */
+static bool tcp_pair_open(struct tcp_pair *p, uint16_t port, uint64_t max_ms)
+{
+    memset(p, 0, sizeof(*p));
+    CHECK_EQ(sock_open(B, SOCK_TYPE_STREAM, &p->listener), SOCK_OK);
+    CHECK_EQ(sock_bind(p->listener, 0, port), SOCK_OK);
+    CHECK_EQ(sock_listen(p->listener, 16), SOCK_OK);
+    CHECK_EQ(sock_open(A, SOCK_TYPE_STREAM, &p->client), SOCK_OK);
+    CHECK_EQ(sock_connect(p->client, IP_B, port), SOCK_EINPROGRESS);
+    return fakelink_run(&L, pair_connected, p, max_ms);
+}
+
+static void tcp_pair_close(struct tcp_pair *p)
+{
+    if (p->client)
+        sock_close(p->client);
+    if (p->server)
+        sock_close(p->server);
+    if (p->listener)
+        sock_close(p->listener);
+}
+
+static uint8_t pattern(size_t i)
+{
+    return (uint8_t)((i * 2654435761u) >> 13);
+}
+
+struct bulk {
+    struct sock *tx, *rx;
+    size_t total, sent, got;
+    bool bad;
+    bool tx_closed;
+    bool eof;
+    uint8_t buf[65536];
+};
+
+static bool bulk_step(void *arg)
+{
+    struct bulk *b = arg;
+    while (b->sent < b->total) {
+        size_t n = b->total - b->sent < sizeof(b->buf) ? b->total - b->sent : sizeof(b->buf);
+        for (size_t i = 0; i < n; i++)
+            b->buf[i] = pattern(b->sent + i);
+        size_t sent = 0;
+        int err = sock_send(b->tx, b->buf, n, &sent);
+        if (err != SOCK_OK)
+            break;
+        b->sent += sent;
+    }
+    if (b->sent == b->total && !b->tx_closed) {
+        sock_shutdown(b->tx, SOCK_SHUT_WR);
+        b->tx_closed = true;
+    }
+    for (;;) {
+        size_t got = 0;
+        int err = sock_recv(b->rx, b->buf, sizeof(b->buf), &got);
+        if (err != SOCK_OK)
+            break;
+        if (got == 0) {
+            b->eof = true;
+            break;
+        }
+        for (size_t i = 0; i < got; i++)
+            if (b->buf[i] != pattern(b->got + i))
+                b->bad = true;
+        b->got += got;
+    }
+    return b->eof;
+}
+
+/* Sends `total` bytes client->server and checks every byte; returns the virtual ms it took. */
+static uint64_t bulk_transfer(struct tcp_pair *p, size_t total, uint64_t max_ms)
+{
+    static struct bulk b;
+    memset(&b, 0, sizeof(b));
+    b.tx = p->client;
+    b.rx = p->server;
+    b.total = total;
+    uint64_t start = L.now;
+    bool done = fakelink_run(&L, bulk_step, &b, max_ms);
+    CHECK(done);
+    CHECK(!b.bad);
+    CHECK_EQ(b.got, total);
+    return L.now - start;
+}
+
+/* ---- frame crafting for hostile input ---- */
+static struct netbuf *frame_new(size_t len)
+{
+    struct netbuf *nb = netbuf_alloc(0, len);
+    memset(nb->data, 0, len);
+    struct eth_hdr *eh = (struct eth_hdr *)nb->data;
+    memcpy(eh->dst, L.end[1].dev.mac, 6);
+    memcpy(eh->src, L.end[0].dev.mac, 6);
+    eh->type = net_htons(ETH_TYPE_IPV4);
+    return nb;
+}
+
+static void ip_fill(uint8_t *p, size_t total, uint8_t proto, uint32_t src, uint32_t dst)
+{
+    struct ip4_hdr *ih = (struct ip4_hdr *)p;
+    memset(ih, 0, IP4_HLEN);
+    ih->ver_ihl = 0x45;
+    ih->total_len = net_htons((uint16_t)total);
+    ih->ttl = 64;
+    ih->proto = proto;
+    ih->src = net_htonl(src);
+    ih->dst = net_htonl(dst);
+    ih->chksum = net_chksum_fold(net_chksum_add(0, ih, IP4_HLEN));
+}
+
+/* A TCP segment A->B (or from `src`), with optional options bytes and payload; checksums right. */
+static struct netbuf *tcp_frame(uint32_t src, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+                                uint8_t flags, const uint8_t *opts, size_t optlen, size_t datalen)
+{
+    size_t tl = TCP_HLEN + optlen + datalen;
+    struct netbuf *nb = frame_new(ETH_HLEN + IP4_HLEN + tl);
+    uint8_t *t = nb->data + ETH_HLEN + IP4_HLEN;
+    struct tcp_hdr *th = (struct tcp_hdr *)t;
+    th->src_port = net_htons(sport);
+    th->dst_port = net_htons(dport);
+    th->seq = net_htonl(seq);
+    th->ack = net_htonl(ack);
+    th->off = (uint8_t)(((TCP_HLEN + optlen) / 4) << 4);
+    th->flags = flags;
+    th->window = net_htons(65535);
+    memcpy(t + TCP_HLEN, opts, optlen);
+    for (size_t i = 0; i < datalen; i++)
+        t[TCP_HLEN + optlen + i] = (uint8_t)i;
+    uint32_t sum = net_chksum_pseudo(src, IP_B, IP4_PROTO_TCP, (uint16_t)tl);
+    th->chksum = net_chksum_fold(net_chksum_add(sum, t, tl));
+    ip_fill(nb->data + ETH_HLEN, IP4_HLEN + tl, IP4_PROTO_TCP, src, IP_B);
+    return nb;
+}
+
+static void inject(struct netbuf *nb)
+{
+    if (netdev_input(&L.end[1].dev, nb) != NET_OK)
+        netbuf_free(nb);
+}
+
+/* ================================================================================================ */
+
+static void test_netbuf(void)
+{
+    long before = netbuf_live();
+    struct netbuf *nb = netbuf_alloc(20, 100);
+    CHECK(nb != NULL);
+    CHECK_EQ(netbuf_live(), before + 1);
+    CHECK_EQ(nb->len, 100);
+    CHECK(netbuf_push(nb, 20) != NULL);
+    CHECK(netbuf_push(nb, 1) == NULL); /* no headroom left */
+    CHECK_EQ(nb->len, 120);
+    CHECK(netbuf_pull(nb, 120) != NULL);
+    CHECK(netbuf_pull(nb, 1) == NULL);
+    netbuf_ref(nb);
+    netbuf_free(nb);
+    CHECK_EQ(netbuf_live(), before + 1); /* one reference left */
+    netbuf_free(nb);
+    CHECK_EQ(netbuf_live(), before);
+    CHECK(netbuf_alloc(NETBUF_MAX_SIZE, 1) == NULL);
+    netbuf_fail_after(1);
+    struct netbuf *a = netbuf_alloc(0, 10), *b = netbuf_alloc(0, 10);
+    netbuf_fail_after(-1);
+    CHECK(a != NULL);
+    CHECK(b == NULL);
+    netbuf_free(a);
+    CHECK_EQ(netbuf_live(), before);
+}
+
+static void test_checksum(void)
+{
+    /* RFC 1071 section 3 example: the sum of 0001 f203 f4f5 f6f7 is ddf2, checksum ~ddf2 = 220d */
+    uint8_t d[8] = { 0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7 };
+    CHECK_EQ(net_ntohs(net_chksum_fold(net_chksum_add(0, d, 8))), 0x220d);
+    /* odd length: the last byte is padded with zero */
+    uint8_t e[3] = { 0x12, 0x34, 0x56 };
+    CHECK_EQ(net_ntohs(net_chksum_fold(net_chksum_add(0, e, 3))), (uint16_t)~(0x1234 + 0x5600));
+}
+
+static bool arp_resolved(void *arg)
+{
+    uint8_t mac[6];
+    (void)arg;
+    return arp_lookup(A, IP_B, mac);
+}
+
+static void test_arp_resolve_and_timeout(void)
+{
+    setup(1);
+    CHECK(icmp_echo_request(A, IP_B, 7, 1, 32) == NET_OK);
+    CHECK(fakelink_run(&L, arp_resolved, NULL, 100));
+    uint8_t mac[6];
+    CHECK(arp_lookup(A, IP_B, mac) && memcmp(mac, L.end[1].dev.mac, 6) == 0);
+    /* B learned A from the request (RFC 826: the target merges the sender) */
+    CHECK(arp_lookup(B, IP_A, mac) && memcmp(mac, L.end[0].dev.mac, 6) == 0);
+    /* an absent host: requests retried once a second, then the entry and its datagram dropped */
+    CHECK(icmp_echo_request(A, NET_IP4(10, 0, 0, 9), 7, 2, 32) == NET_OK);
+    uint64_t req_before = A->stats.arp_tx;
+    fakelink_advance(&L, 500);
+    CHECK_EQ(A->stats.arp_timeouts, 0);
+    fakelink_advance(&L, 3000);
+    CHECK_EQ(A->stats.arp_timeouts, 1);
+    CHECK_EQ(A->stats.arp_tx - req_before, ARP_MAX_REQUESTS - 1);
+    CHECK(A->stats.arp_pending_drop >= 1);
+    CHECK(!arp_lookup(A, NET_IP4(10, 0, 0, 9), mac));
+    /* resolved entries expire too (RFC 1122 2.3.2.1) */
+    fakelink_advance(&L, ARP_ENTRY_TTL_MS + 10);
+    CHECK(!arp_lookup(A, IP_B, mac));
+    teardown();
+}
+
+static bool got_reply(void *arg)
+{
+    struct icmp_echo_reply *r = arg;
+    return icmp_echo_reply_take(A, 42, r);
+}
+
+static void test_ping(void)
+{
+    setup(2);
+    L.delay_ms = 5;
+    struct icmp_echo_reply r;
+    for (uint16_t seq = 1; seq <= 3; seq++) {
+        CHECK(icmp_echo_request(A, IP_B, 42, seq, 56) == NET_OK);
+        memset(&r, 0, sizeof(r));
+        CHECK(fakelink_run(&L, got_reply, &r, 1000));
+        CHECK_EQ(r.seq, seq);
+        CHECK_EQ(r.from, IP_B);
+        CHECK_EQ(r.len, 56);
+        if (seq > 1) /* the first one waited for ARP */
+            CHECK(r.rtt_ms >= 10 && r.rtt_ms <= 12);
+        else
+            CHECK(r.rtt_ms >= 20 && r.rtt_ms <= 24);
+    }
+    CHECK_EQ(B->stats.icmp_rx, 3);
+    /* ping over loopback */
+    CHECK(icmp_echo_request(A, NET_IP4(127, 0, 0, 1), 42, 9, 8) == NET_OK);
+    CHECK(fakelink_run(&L, got_reply, &r, 10));
+    CHECK_EQ(r.seq, 9);
+    teardown();
+}
+
+static bool udp_ready(void *arg)
+{
+    return sock_poll((struct sock *)arg) & SOCK_POLL_IN;
+}
+
+static void test_udp_roundtrip(void)
+{
+    setup(3);
+    struct sock *sa, *sb;
+    CHECK_EQ(sock_open(A, SOCK_TYPE_DGRAM, &sa), SOCK_OK);
+    CHECK_EQ(sock_open(B, SOCK_TYPE_DGRAM, &sb), SOCK_OK);
+    CHECK_EQ(sock_bind(sb, 0, 5353), SOCK_OK);
+    struct sock *dup;
+    CHECK_EQ(sock_open(B, SOCK_TYPE_DGRAM, &dup), SOCK_OK);
+    CHECK_EQ(sock_bind(dup, 0, 5353), SOCK_EADDRINUSE);
+    sock_close(dup);
+    size_t n;
+    CHECK_EQ(sock_sendto(sa, "hello", 5, IP_B, 5353, &n), SOCK_OK);
+    CHECK(fakelink_run(&L, udp_ready, sb, 100));
+    char buf[8192];
+    uint32_t from;
+    uint16_t port;
+    CHECK_EQ(sock_recvfrom(sb, buf, sizeof(buf), &n, &from, &port), SOCK_OK);
+    CHECK_EQ(n, 5);
+    CHECK(memcmp(buf, "hello", 5) == 0);
+    CHECK_EQ(from, IP_A);
+    CHECK_EQ(sock_sendto(sb, "world!", 6, from, port, &n), SOCK_OK);
+    CHECK(fakelink_run(&L, udp_ready, sa, 100));
+    CHECK_EQ(sock_recv(sa, buf, sizeof(buf), &n), SOCK_OK);
+    CHECK_EQ(n, 6);
+    CHECK_EQ(sock_recv(sa, buf, sizeof(buf), &n), SOCK_EAGAIN);
+    /* a 6000-byte datagram is fragmented (MTU 1500) and reassembled */
+    for (int i = 0; i < 6000; i++)
+        buf[i] = (char)(i * 7);
+    CHECK_EQ(sock_sendto(sa, buf, 6000, IP_B, 5353, &n), SOCK_OK);
+    CHECK(fakelink_run(&L, udp_ready, sb, 100));
+    char got[8192];
+    CHECK_EQ(sock_recv(sb, got, sizeof(got), &n), SOCK_OK);
+    CHECK_EQ(n, 6000);
+    CHECK(memcmp(got, buf, 6000) == 0);
+    CHECK_EQ(A->stats.ip_frag_tx, 5);
+    CHECK_EQ(B->stats.ip_reasm_ok, 1);
+    /* to a closed port: ICMP port unreachable comes back */
+    uint64_t icmp_before = A->stats.icmp_rx;
+    CHECK_EQ(sock_sendto(sa, "x", 1, IP_B, 9999, &n), SOCK_OK);
+    fakelink_advance(&L, 10);
+    CHECK_EQ(B->stats.udp_noport, 1);
+    CHECK_EQ(A->stats.icmp_rx, icmp_before + 1);
+    sock_close(sa);
+    sock_close(sb);
+    teardown();
+}
+
+static void test_tcp_handshake_and_echo(void)
+{
+    setup(4);
+    struct tcp_pair p;
+    CHECK(tcp_pair_open(&p, 80, 100));
+    CHECK_EQ(tcp_get_state(sock_tcp(p.client)), TCP_ESTABLISHED);
+    CHECK_EQ(tcp_get_state(sock_tcp(p.server)), TCP_ESTABLISHED);
+    uint32_t ip;
+    uint16_t port;
+    CHECK_EQ(sock_peer_addr(p.server, &ip, &port), SOCK_OK);
+    CHECK_EQ(ip, IP_A);
+    CHECK_EQ(sock_connect(p.client, IP_B, 80), SOCK_EISCONN);
+    size_t n;
+    CHECK_EQ(sock_send(p.client, "GET / HTTP/1.1\r\n\r\n", 18, &n), SOCK_OK);
+    CHECK_EQ(n, 18);
+    fakelink_advance(&L, 5);
+    char buf[64];
+    CHECK_EQ(sock_recv(p.server, buf, sizeof(buf), &n), SOCK_OK);
+    CHECK_EQ(n, 18);
+    CHECK(memcmp(buf, "GET /", 5) == 0);
+    CHECK_EQ(sock_recv(p.server, buf, sizeof(buf), &n), SOCK_EAGAIN);
+    /* MSS from the MTU (RFC 6691), window scaling agreed (RFC 7323) */
+    struct tcp_info ti;
+    tcp_get_info(sock_tcp(p.client), &ti);
+    CHECK_EQ(ti.mss, 1460);
+    CHECK(ti.snd_wscale > 0 && ti.rcv_wscale > 0);
+    CHECK(ti.srtt_ms >= 1 && ti.srtt_ms <= 4);
+    /* delayed ACK: a single small segment is acknowledged after TCP_DELACK_MS, not at once */
+    uint64_t da = B->stats.tcp_delayed_acks;
+    CHECK_EQ(sock_send(p.client, "x", 1, &n), SOCK_OK);
+    fakelink_advance(&L, TCP_DELACK_MS + 5);
+    CHECK_EQ(B->stats.tcp_delayed_acks, da + 1);
+    tcp_get_info(sock_tcp(p.client), &ti);
+    CHECK(ti.snd_wnd > 65535); /* the first window after the SYN is scaled */
+    tcp_pair_close(&p);
+    fakelink_advance(&L, 10);
+    teardown();
+}
+
+static void test_tcp_bulk_clean(void)
+{
+    setup(5);
+    struct tcp_pair p;
+    CHECK(tcp_pair_open(&p, 8080, 100));
+    uint64_t ms = bulk_transfer(&p, 4u << 20, 60000);
+    struct tcp_info ti;
+    tcp_get_info(sock_tcp(p.client), &ti);
+    printf("  clean: 4 MiB in %llu virtual ms, max cwnd %llu, retransmits %llu\n", (unsigned long long)ms,
+           (unsigned long long)ti.max_cwnd, (unsigned long long)ti.retransmits);
+    CHECK_EQ(ti.retransmits, 0);
+    CHECK(ti.max_cwnd > 65535);          /* slow start opened cwnd past the unscaled limit */
+    CHECK(A->stats.tcp_window_probes == 0);
+    tcp_pair_close(&p);
+    fakelink_advance(&L, 10);
+    teardown();
+}
+
+static void lossy_bulk(uint32_t seed, uint32_t loss_ppm, size_t total, const char *name)
+{
+    setup(seed);
+    L.loss_ppm = loss_ppm;
+    L.jitter_ms = 3; /* reorders frames */
+    L.dup_ppm = 10000;
+    struct tcp_pair p;
+    CHECK(tcp_pair_open(&p, 8080, 60000));
+    if (!p.server) {
+        tcp_pair_close(&p);
+        teardown();
+        return;
+    }
+    uint64_t ms = bulk_transfer(&p, total, 3600u * 1000);
+    struct tcp_info ti;
+    tcp_get_info(sock_tcp(p.client), &ti);
+    printf("  %s: %zu bytes in %llu virtual ms; retransmits %llu, fast %llu, timeouts %llu, dupacks %llu, "
+           "partial acks %llu, ooo %llu; cwnd %u ssthresh %u\n",
+           name, total, (unsigned long long)ms, (unsigned long long)ti.retransmits,
+           (unsigned long long)ti.fast_retransmits, (unsigned long long)ti.timeouts,
+           (unsigned long long)A->stats.tcp_dupacks, (unsigned long long)A->stats.tcp_partial_acks,
+           (unsigned long long)B->stats.tcp_ooo_segments, ti.cwnd, ti.ssthresh);
+    CHECK(ti.retransmits > 0);
+    CHECK(ti.fast_retransmits > 0);
+    CHECK(A->stats.tcp_dupacks > 0);
+    CHECK(B->stats.tcp_ooo_segments > 0);
+    CHECK(ti.ssthresh < 0x7fffffff); /* congestion was signalled */
+    tcp_pair_close(&p);
+    fakelink_advance(&L, 10);
+    teardown();
+}
+
+static void test_tcp_bulk_loss5(void) { lossy_bulk(6, 50000, 3u << 20, "5% loss"); }
+static void test_tcp_bulk_loss20(void) { lossy_bulk(7, 200000, 1u << 20, "20% loss"); }
+
+static void test_tcp_loopback(void)
+{
+    setup(8);
+    struct sock *l, *c, *s = NULL;
+    CHECK_EQ(sock_open(A, SOCK_TYPE_STREAM, &l), SOCK_OK);
+    CHECK_EQ(sock_bind(l, 0, 7), SOCK_OK);
+    CHECK_EQ(sock_listen(l, 4), SOCK_OK);
+    CHECK_EQ(sock_open(A, SOCK_TYPE_STREAM, &c), SOCK_OK);
+    CHECK_EQ(sock_connect(c, NET_IP4(127, 0, 0, 1), 7), SOCK_EINPROGRESS);
+    for (int i = 0; i < 10 && !s; i++) {
+        fakelink_step(&L);
+        sock_accept(l, &s);
+    }
+    CHECK(s != NULL);
+    if (s) {
+        fakelink_advance(&L, 2);
+        struct tcp_pair p = { .listener = NULL, .client = c, .server = s };
+        bulk_transfer(&p, 1u << 20, 10000);
+        sock_close(s);
+    }
+    sock_close(c);
+    sock_close(l);
+    fakelink_advance(&L, 10);
+    teardown();
+}
+
+static void test_tcp_close_orders(void)
+{
+    setup(9);
+    struct tcp_pair p;
+    /* active close by the client: client FIN_WAIT_1 -> FIN_WAIT_2 -> TIME_WAIT, server CLOSE_WAIT ->
+     * LAST_ACK -> CLOSED */
+    CHECK(tcp_pair_open(&p, 80, 100));
+    struct tcp_pcb *cp = sock_tcp(p.client), *sp = sock_tcp(p.server);
+    CHECK_EQ(sock_shutdown(p.client, SOCK_SHUT_WR), SOCK_OK);
+    CHECK_EQ(tcp_get_state(cp), TCP_FIN_WAIT_1);
+    fakelink_advance(&L, 5);
+    CHECK_EQ(tcp_get_state(cp), TCP_FIN_WAIT_2);
+    CHECK_EQ(tcp_get_state(sp), TCP_CLOSE_WAIT);
+    size_t n;
+    char buf[4];
+    CHECK_EQ(sock_recv(p.server, buf, 4, &n), SOCK_OK);
+    CHECK_EQ(n, 0); /* end of stream */
+    CHECK(sock_poll(p.server) & SOCK_POLL_HUP);
+    /* the half-closed direction still carries data */
+    CHECK_EQ(sock_send(p.server, "bye", 3, &n), SOCK_OK);
+    CHECK_EQ(sock_send(p.client, "no", 2, &n), SOCK_EPIPE);
+    fakelink_advance(&L, 5);
+    CHECK_EQ(sock_recv(p.client, buf, 4, &n), SOCK_OK);
+    CHECK_EQ(n, 3);
+    CHECK_EQ(sock_shutdown(p.server, SOCK_SHUT_WR), SOCK_OK);
+    CHECK_EQ(tcp_get_state(sp), TCP_LAST_ACK);
+    fakelink_advance(&L, 5);
+    CHECK_EQ(tcp_get_state(sp), TCP_CLOSED);
+    CHECK_EQ(tcp_get_state(cp), TCP_TIME_WAIT);
+    sock_close(p.server);
+    sock_close(p.client);
+    int pcbs = A->tcp_npcbs;
+    CHECK_EQ(pcbs, 1); /* the TIME_WAIT block stays with the stack */
+    fakelink_advance(&L, 2 * TCP_MSL_MS - 100);
+    CHECK_EQ(A->tcp_npcbs, 1);
+    fakelink_advance(&L, 200);
+    CHECK_EQ(A->tcp_npcbs, 0); /* freed after 2 MSL */
+
+    /* passive side closes first: the server ends in TIME_WAIT */
+    sock_close(p.listener);
+    CHECK(tcp_pair_open(&p, 81, 100));
+    cp = sock_tcp(p.client);
+    sp = sock_tcp(p.server);
+    sock_close(p.server);
+    fakelink_advance(&L, 5);
+    CHECK_EQ(tcp_get_state(cp), TCP_CLOSE_WAIT);
+    sock_close(p.client);
+    fakelink_advance(&L, 5);
+    CHECK_EQ(A->tcp_npcbs, 0);
+    CHECK_EQ(B->tcp_npcbs, 2); /* listener + TIME_WAIT */
+    fakelink_advance(&L, 2 * TCP_MSL_MS + 10);
+    CHECK_EQ(B->tcp_npcbs, 1);
+
+    /* simultaneous close: both FIN_WAIT_1 -> CLOSING -> TIME_WAIT */
+    sock_close(p.listener);
+    CHECK(tcp_pair_open(&p, 82, 100));
+    cp = sock_tcp(p.client);
+    sp = sock_tcp(p.server);
+    sock_shutdown(p.client, SOCK_SHUT_WR);
+    sock_shutdown(p.server, SOCK_SHUT_WR);
+    fakelink_step(&L);
+    CHECK_EQ(tcp_get_state(cp), TCP_CLOSING);
+    CHECK_EQ(tcp_get_state(sp), TCP_CLOSING);
+    fakelink_advance(&L, 5);
+    CHECK_EQ(tcp_get_state(cp), TCP_TIME_WAIT);
+    CHECK_EQ(tcp_get_state(sp), TCP_TIME_WAIT);
+    tcp_pair_close(&p);
+    fakelink_advance(&L, 2 * TCP_MSL_MS + 10);
+    CHECK_EQ(A->tcp_npcbs, 0);
+    CHECK_EQ(B->tcp_npcbs, 0);
+    teardown();
+}
+
+static void test_tcp_simultaneous_open(void)
+{
+    setup(10);
+    struct sock *a, *b;
+    CHECK_EQ(sock_open(A, SOCK_TYPE_STREAM, &a), SOCK_OK);
+    CHECK_EQ(sock_open(B, SOCK_TYPE_STREAM, &b), SOCK_OK);
+    CHECK_EQ(sock_bind(a, 0, 1111), SOCK_OK);
+    CHECK_EQ(sock_bind(b, 0, 2222), SOCK_OK);
+    /* resolve ARP first so that both SYNs cross on the wire */
+    icmp_echo_request(A, IP_B, 1, 1, 0);
+    fakelink_advance(&L, 10);
+    CHECK_EQ(sock_connect(a, IP_B, 2222), SOCK_EINPROGRESS);
+    CHECK_EQ(sock_connect(b, IP_A, 1111), SOCK_EINPROGRESS);
+    fakelink_advance(&L, 10);
+    CHECK_EQ(tcp_get_state(sock_tcp(a)), TCP_ESTABLISHED);
+    CHECK_EQ(tcp_get_state(sock_tcp(b)), TCP_ESTABLISHED);
+    size_t n;
+    CHECK_EQ(sock_send(a, "ping", 4, &n), SOCK_OK);
+    fakelink_advance(&L, 5);
+    char buf[8];
+    CHECK_EQ(sock_recv(b, buf, 8, &n), SOCK_OK);
+    CHECK_EQ(n, 4);
+    sock_close(a);
+    sock_close(b);
+    fakelink_advance(&L, 2 * TCP_MSL_MS + 10);
+    teardown();
+}
+
+static bool connect_done(void *arg)
+{
+    return sock_poll((struct sock *)arg) & SOCK_POLL_OUT;
+}
+
+static void test_tcp_rst_closed_port(void)
+{
+    setup(11);
+    struct sock *c;
+    CHECK_EQ(sock_open(A, SOCK_TYPE_STREAM, &c), SOCK_OK);
+    CHECK_EQ(sock_connect(c, IP_B, 4444), SOCK_EINPROGRESS);
+    CHECK_EQ(sock_connect(c, IP_B, 4444), SOCK_EALREADY);
+    CHECK(fakelink_run(&L, connect_done, c, 100));
+    CHECK_EQ(B->stats.tcp_rst_tx, 1);
+    CHECK_EQ(A->stats.tcp_rst_rx, 1);
+    CHECK_EQ(sock_error(c), SOCK_ECONNREFUSED);
+    size_t n;
+    CHECK_EQ(sock_send(c, "x", 1, &n), SOCK_ECONNREFUSED);
+    sock_close(c);
+    /* a reset in the middle of a connection: ECONNRESET */
+    struct tcp_pair p;
+    CHECK(tcp_pair_open(&p, 80, 100));
+    /* closing with unread data resets the connection (RFC 1122 4.2.2.13) */
+    CHECK_EQ(sock_send(p.client, "unread", 6, &n), SOCK_OK);
+    fakelink_advance(&L, 5);
+    sock_close(p.server);
+    p.server = NULL;
+    fakelink_advance(&L, 5);
+    CHECK_EQ(sock_send(p.client, "x", 1, &n), SOCK_ECONNRESET);
+    char buf[4];
+    CHECK_EQ(sock_recv(p.client, buf, 4, &n), SOCK_ECONNRESET);
+    tcp_pair_close(&p);
+    teardown();
+}
+
+static void test_tcp_zero_window(void)
+{
+    setup(12);
+    struct tcp_pair p;
+    CHECK(tcp_pair_open(&p, 80, 100));
+    /* the server reads nothing: the client fills the peer's buffer, then its own */
+    static uint8_t blob[64 * 1024];
+    size_t total = 0, n;
+    for (int round = 0; round < 200; round++) {
+        while (sock_send(p.client, blob, sizeof(blob), &n) == SOCK_OK)
+            total += n;
+        fakelink_advance(&L, 50);
+    }
+    CHECK_EQ(total, (size_t)TCP_SNDBUF + TCP_RCVBUF);
+    struct tcp_info ti;
+    tcp_get_info(sock_tcp(p.client), &ti);
+    CHECK_EQ(ti.snd_wnd, 0);
+    CHECK(A->stats.tcp_window_probes > 0);
+    CHECK_EQ(tcp_get_state(sock_tcp(p.client)), TCP_ESTABLISHED); /* probes keep it alive */
+    /* reading reopens the window; everything arrives */
+    static uint8_t sink[64 * 1024];
+    size_t got = 0;
+    for (int round = 0; round < 2000 && got < total; round++) {
+        while (sock_recv(p.server, sink, sizeof(sink), &n) == SOCK_OK && n > 0)
+            got += n;
+        fakelink_advance(&L, 20);
+    }
+    CHECK_EQ(got, total);
+    tcp_pair_close(&p);
+    fakelink_advance(&L, 10);
+    teardown();
+}
+
+/* ---- hostile input ---- */
+static void test_hostile_frames(void)
+{
+    setup(13);
+    struct tcp_pair p;
+    CHECK(tcp_pair_open(&p, 80, 100));
+    struct net_stats *st = &B->stats;
+    struct netbuf *nb;
+
+    /* Ethernet: shorter than a header (the driver keeps it) */
+    nb = netbuf_alloc(0, 10);
+    CHECK_EQ(netdev_input(&L.end[1].dev, nb), NET_ERR_INVAL);
+    netbuf_free(nb);
+    CHECK_EQ(st->eth_drop_short, 1);
+    /* unknown EtherType, foreign MAC */
+    nb = frame_new(60);
+    ((struct eth_hdr *)nb->data)->type = net_htons(0x86dd);
+    inject(nb);
+    CHECK_EQ(st->eth_drop_type, 1);
+    nb = frame_new(60);
+    ((struct eth_hdr *)nb->data)->dst[5] = 0x77;
+    inject(nb);
+    CHECK_EQ(st->eth_drop_addr, 1);
+
+    /* IPv4: truncated header, wrong version, bad IHL, total length beyond the frame, bad checksum */
+    nb = frame_new(ETH_HLEN + 10);
+    inject(nb);
+    CHECK_EQ(st->ip_drop_short, 1);
+    nb = tcp_frame(IP_A, 1, 80, 0, 0, TCP_SYN, NULL, 0, 0);
+    nb->data[ETH_HLEN] = 0x65;
+    inject(nb);
+    CHECK_EQ(st->ip_drop_version, 1);
+    nb = tcp_frame(IP_A, 1, 80, 0, 0, TCP_SYN, NULL, 0, 0);
+    nb->data[ETH_HLEN] = 0x4f; /* 60-byte header in a 40-byte datagram */
+    inject(nb);
+    nb = tcp_frame(IP_A, 1, 80, 0, 0, TCP_SYN, NULL, 0, 0);
+    ip_fill(nb->data + ETH_HLEN, 9000, IP4_PROTO_TCP, IP_A, IP_B);
+    inject(nb);
+    CHECK_EQ(st->ip_drop_len, 2);
+    nb = tcp_frame(IP_A, 1, 80, 0, 0, TCP_SYN, NULL, 0, 0);
+    nb->data[ETH_HLEN + 8] ^= 0xff; /* TTL changed, checksum not */
+    inject(nb);
+    CHECK_EQ(st->ip_drop_chksum, 1);
+    /* unknown protocol, not for us */
+    nb = frame_new(ETH_HLEN + IP4_HLEN + 8);
+    ip_fill(nb->data + ETH_HLEN, IP4_HLEN + 8, 99, IP_A, IP_B);
+    inject(nb);
+    CHECK_EQ(st->ip_drop_proto, 1);
+    nb = frame_new(ETH_HLEN + IP4_HLEN + 8);
+    ip_fill(nb->data + ETH_HLEN, IP4_HLEN + 8, IP4_PROTO_UDP, IP_A, NET_IP4(10, 0, 0, 77));
+    inject(nb);
+    CHECK_EQ(st->ip_drop_addr, 1);
+
+    /* TCP: truncated header, data offset past the segment, bad checksum, malformed options */
+    nb = frame_new(ETH_HLEN + IP4_HLEN + 10);
+    ip_fill(nb->data + ETH_HLEN, IP4_HLEN + 10, IP4_PROTO_TCP, IP_A, IP_B);
+    inject(nb);
+    nb = tcp_frame(IP_A, 1, 80, 0, 0, TCP_SYN, NULL, 0, 0);
+    nb->data[ETH_HLEN + IP4_HLEN + 12] = 0xf0; /* 60-byte TCP header in 20 bytes */
+    inject(nb);
+    CHECK_EQ(st->tcp_drop_short, 2);
+    nb = tcp_frame(IP_A, 1, 80, 0, 0, TCP_SYN, NULL, 0, 4);
+    nb->data[nb->len - 1] ^= 1;
+    inject(nb);
+    CHECK_EQ(st->tcp_drop_chksum, 1);
+    static const uint8_t bad_opts[][4] = {
+        { TCP_OPT_MSS, 0, 0, 0 },          /* length 0 */
+        { TCP_OPT_MSS, 9, 5, 0 },          /* length past the header */
+        { TCP_OPT_MSS, 3, 5, 0 },          /* MSS with the wrong length */
+        { TCP_OPT_NOP, TCP_OPT_NOP, TCP_OPT_NOP, 30 }, /* kind without room for a length */
+    };
+    for (int i = 0; i < 4; i++)
+        inject(tcp_frame(IP_A, 1, 80, 0, 0, TCP_SYN, bad_opts[i], 4, 0));
+    CHECK_EQ(st->tcp_drop_opts, 4);
+    CHECK_EQ(B->tcp_npcbs, 2); /* no child was created by any of these */
+
+    /* out-of-window segments on the established connection: dropped, answered by an ACK */
+    struct tcp_pcb *sp = sock_tcp(p.server);
+    uint16_t cport;
+    uint32_t cip;
+    tcp_remote(sp, &cip, &cport);
+    uint64_t tx_before = st->tcp_tx;
+    inject(tcp_frame(IP_A, cport, 80, sp->rcv_nxt + 10000000, sp->snd_nxt, TCP_ACK, NULL, 0, 100));
+    inject(tcp_frame(IP_A, cport, 80, sp->rcv_nxt - 5000, sp->snd_nxt, TCP_ACK, NULL, 0, 100));
+    CHECK_EQ(st->tcp_drop_outwin, 2);
+    CHECK_EQ(st->tcp_tx, tx_before + 2);
+    /* an in-window RST that is not exactly at RCV.NXT: challenge ACK, connection stays (RFC 5961) */
+    inject(tcp_frame(IP_A, cport, 80, sp->rcv_nxt + 100, 0, TCP_RST, NULL, 0, 0));
+    CHECK_EQ(st->tcp_challenge_ack, 1);
+    CHECK_EQ(tcp_get_state(sp), TCP_ESTABLISHED);
+    /* a SYN on the established connection: challenge ACK too */
+    inject(tcp_frame(IP_A, cport, 80, sp->rcv_nxt, 0, TCP_SYN, NULL, 0, 0));
+    CHECK_EQ(st->tcp_challenge_ack, 2);
+    CHECK_EQ(tcp_get_state(sp), TCP_ESTABLISHED);
+    /* an ACK for data never sent: ACK back, drop */
+    inject(tcp_frame(IP_A, cport, 80, sp->rcv_nxt, sp->snd_nxt + 100000, TCP_ACK, NULL, 0, 0));
+    CHECK_EQ(tcp_get_state(sp), TCP_ESTABLISHED);
+    /* segments to closed ports get RST; a RST to a closed port gets nothing */
+    uint64_t rst = st->tcp_rst_tx;
+    inject(tcp_frame(IP_A, 1, 81, 5, 0, TCP_SYN, NULL, 0, 0));
+    inject(tcp_frame(IP_A, 1, 81, 5, 0, TCP_RST, NULL, 0, 0));
+    CHECK_EQ(st->tcp_rst_tx, rst + 1);
+
+    /* UDP: length field larger than the datagram, bad checksum */
+    nb = frame_new(ETH_HLEN + IP4_HLEN + UDP_HLEN + 4);
+    ip_fill(nb->data + ETH_HLEN, IP4_HLEN + UDP_HLEN + 4, IP4_PROTO_UDP, IP_A, IP_B);
+    struct udp_hdr *uh = (struct udp_hdr *)(nb->data + ETH_HLEN + IP4_HLEN);
+    uh->len = net_htons(400);
+    inject(nb);
+    CHECK_EQ(st->udp_drop_short, 1);
+    nb = frame_new(ETH_HLEN + IP4_HLEN + UDP_HLEN + 4);
+    ip_fill(nb->data + ETH_HLEN, IP4_HLEN + UDP_HLEN + 4, IP4_PROTO_UDP, IP_A, IP_B);
+    uh = (struct udp_hdr *)(nb->data + ETH_HLEN + IP4_HLEN);
+    uh->len = net_htons(UDP_HLEN + 4);
+    uh->chksum = 0x1234;
+    inject(nb);
+    CHECK_EQ(st->udp_drop_chksum, 1);
+    /* ICMP with a bad checksum; ARP with wrong sizes */
+    nb = frame_new(ETH_HLEN + IP4_HLEN + ICMP_HLEN);
+    ip_fill(nb->data + ETH_HLEN, IP4_HLEN + ICMP_HLEN, IP4_PROTO_ICMP, IP_A, IP_B);
+    nb->data[ETH_HLEN + IP4_HLEN] = ICMP_ECHO_REQUEST;
+    inject(nb);
+    CHECK_EQ(st->icmp_drop, 1);
+    nb = frame_new(ETH_HLEN + 20);
+    ((struct eth_hdr *)nb->data)->type = net_htons(ETH_TYPE_ARP);
+    inject(nb);
+    CHECK_EQ(st->arp_drop, 1);
+
+    /* overlapping fragments: the datagram is dropped */
+    for (int i = 0; i < 2; i++) {
+        nb = frame_new(ETH_HLEN + IP4_HLEN + 64);
+        ip_fill(nb->data + ETH_HLEN, IP4_HLEN + 64, IP4_PROTO_UDP, IP_A, IP_B);
+        struct ip4_hdr *ih = (struct ip4_hdr *)(nb->data + ETH_HLEN);
+        ih->id = net_htons(77);
+        ih->frag = net_htons((uint16_t)(IP4_FLAG_MF | (i ? 4 : 0))); /* 0..63 and 32..95 */
+        ih->chksum = 0;
+        ih->chksum = net_chksum_fold(net_chksum_add(0, ih, IP4_HLEN));
+        inject(nb);
+    }
+    CHECK_EQ(st->ip_reasm_drop, 1);
+    /* a fragment flood: memory stays bounded, slots expire */
+    for (int i = 0; i < 500; i++) {
+        nb = frame_new(ETH_HLEN + IP4_HLEN + 1024);
+        ip_fill(nb->data + ETH_HLEN, IP4_HLEN + 1024, IP4_PROTO_UDP, IP_A, IP_B);
+        struct ip4_hdr *ih = (struct ip4_hdr *)(nb->data + ETH_HLEN);
+        ih->id = net_htons((uint16_t)(1000 + i % 7));
+        ih->frag = net_htons((uint16_t)(IP4_FLAG_MF | (i * 128)));
+        ih->chksum = 0;
+        ih->chksum = net_chksum_fold(net_chksum_add(0, ih, IP4_HLEN));
+        inject(nb);
+        CHECK(B->reasm_bytes <= IP4_REASM_MAX_BYTES);
+    }
+    CHECK(netbuf_live() < 200);
+    fakelink_advance(&L, 31000);
+    CHECK_EQ(B->reasm_bytes, 0);
+
+    /* after all that, the connection still works */
+    size_t n;
+    char buf[8];
+    CHECK_EQ(sock_send(p.client, "alive", 5, &n), SOCK_OK);
+    fakelink_advance(&L, 5);
+    CHECK_EQ(sock_recv(p.server, buf, 8, &n), SOCK_OK);
+    CHECK_EQ(n, 5);
+    tcp_pair_close(&p);
+    fakelink_advance(&L, 10);
+    teardown();
+}
+
+static void test_syn_flood(void)
+{
+    setup(14);
+    struct sock *l;
+    CHECK_EQ(sock_open(B, SOCK_TYPE_STREAM, &l), SOCK_OK);
+    CHECK_EQ(sock_bind(l, 0, 80), SOCK_OK);
+    CHECK_EQ(sock_listen(l, 8), SOCK_OK);
+    long blocks = net_host_live_blocks();
+    for (uint32_t i = 0; i < 20000; i++) {
+        uint32_t src = NET_IP4(10, 0, 0, 100 + i % 100);
+        inject(tcp_frame(src, (uint16_t)(1024 + i), 80, i * 7919u, 0, TCP_SYN, NULL, 0, 0));
+        if (i % 100 == 0)
+            fakelink_step(&L);
+    }
+    CHECK(B->tcp_npcbs <= 1 + 8);
+    CHECK(B->stats.tcp_drop_syn_backlog >= 20000 - 8 * 200);
+    CHECK(net_host_live_blocks() - blocks < 200); /* a few ARP/queued frames, no buffers per SYN */
+    /* the half-open children give up after their SYN,ACK retries */
+    fakelink_advance(&L, 20000);
+    CHECK_EQ(B->tcp_npcbs, 1);
+    /* a real client still gets in */
+    struct sock *c, *s = NULL;
+    CHECK_EQ(sock_open(A, SOCK_TYPE_STREAM, &c), SOCK_OK);
+    CHECK_EQ(sock_connect(c, IP_B, 80), SOCK_EINPROGRESS);
+    for (int i = 0; i < 100 && !s; i++) {
+        fakelink_step(&L);
+        sock_accept(l, &s);
+    }
+    CHECK(s != NULL);
+    if (s)
+        sock_close(s);
+    sock_close(c);
+    sock_close(l);
+    fakelink_advance(&L, 10);
+    teardown();
+}
+
+static void test_corrupting_link(void)
+{
+    /* bit flips on the wire are caught by the checksums; the transfer stays exact */
+    setup(15);
+    L.corrupt_ppm = 20000;
+    struct tcp_pair p;
+    CHECK(tcp_pair_open(&p, 80, 10000));
+    if (p.server) {
+        bulk_transfer(&p, 1u << 20, 600000);
+        uint64_t dropped = B->stats.ip_drop_chksum + B->stats.tcp_drop_chksum + A->stats.ip_drop_chksum +
+                           A->stats.tcp_drop_chksum;
+        CHECK(dropped > 0);
+    }
+    tcp_pair_close(&p);
+    fakelink_advance(&L, 10);
+    teardown();
+}
+
+static void test_out_of_memory(void)
+{
+    /* allocation failures anywhere must not crash or leak */
+    for (long k = 0; k < 60; k += 3) {
+        setup(16);
+        struct tcp_pair p;
+        net_host_fail_after(k);
+        memset(&p, 0, sizeof(p));
+        if (sock_open(B, SOCK_TYPE_STREAM, &p.listener) == SOCK_OK) {
+            sock_bind(p.listener, 0, 80);
+            sock_listen(p.listener, 4);
+        }
+        if (sock_open(A, SOCK_TYPE_STREAM, &p.client) == SOCK_OK)
+            sock_connect(p.client, IP_B, 80);
+        fakelink_advance(&L, 50);
+        net_host_fail_after(-1);
+        fakelink_advance(&L, 5000);
+        if (p.listener)
+            sock_accept(p.listener, &p.server);
+        tcp_pair_close(&p);
+        fakelink_advance(&L, 2 * TCP_MSL_MS + 100);
+        teardown();
+    }
+}
+
+static const struct test_case tests[] = {
+    { "netbuf", test_netbuf },
+    { "checksum_rfc1071", test_checksum },
+    { "arp_resolve_and_timeout", test_arp_resolve_and_timeout },
+    { "icmp_ping", test_ping },
+    { "udp_roundtrip_fragments_unreachable", test_udp_roundtrip },
+    { "tcp_handshake_echo_wscale_delack", test_tcp_handshake_and_echo },
+    { "tcp_bulk_4MiB_clean", test_tcp_bulk_clean },
+    { "tcp_bulk_3MiB_loss5_reorder", test_tcp_bulk_loss5 },
+    { "tcp_bulk_1MiB_loss20_reorder", test_tcp_bulk_loss20 },
+    { "tcp_loopback", test_tcp_loopback },
+    { "tcp_close_orders_time_wait", test_tcp_close_orders },
+    { "tcp_simultaneous_open", test_tcp_simultaneous_open },
+    { "tcp_rst_closed_port_and_reset", test_tcp_rst_closed_port },
+    { "tcp_zero_window_persist", test_tcp_zero_window },
+    { "hostile_frames", test_hostile_frames },
+    { "syn_flood_bounded", test_syn_flood },
+    { "corrupting_link", test_corrupting_link },
+    { "out_of_memory", test_out_of_memory },
+    { NULL, NULL },
+};
+
+int main(int argc, char **argv)
+{
+    return test_main(tests, argc, argv);
+}
