@@ -160,15 +160,17 @@ struct dir_iter {
     uint32_t steps;     /* clusters walked, bounded by the cluster count */
 };
 
-/* A directory holds at most DIR_SLOTS_MAX slots, so a longer chain can only be a loop. */
+/* Moves to the next cluster of the chain. A directory holds at most DIR_SLOTS_MAX slots, so a chain
+ * that goes on past that many clusters can only be a loop. */
 static int iter_step_cluster(struct dir_iter *it)
 {
-    if (++it->steps > DIR_SLOTS_MAX / slots_per_cluster(it->fs) || it->steps > it->fs->cluster_count)
-        return fat_corrupt(it->fs, "fat32: directory cluster chain too long: it loops (FAT cycle)");
     uint32_t next;
     int err = fat_next(it->fs, it->cluster, &next);
     if (err)
         return err;
+    it->steps++;
+    if (next && (it->steps >= DIR_SLOTS_MAX / slots_per_cluster(it->fs) || it->steps > it->fs->cluster_count))
+        return fat_corrupt(it->fs, "fat32: directory cluster chain too long: it loops (FAT cycle)");
     it->last = it->cluster;
     it->cluster = next;
     return FS_OK;
