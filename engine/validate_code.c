@@ -575,8 +575,14 @@ static void op_prefix_fc(struct body *b)
         read_zero_byte(b);
         if (b->r.error)
             return;
+        if (!m->has_data_count && x < m->data_seg_count) {
+            malformed(b, "data count section required");
+            return;
+        }
+        if (!need_memory(b))
+            return;
         check_data_index(b, x);
-        if (b->v->code || !need_memory(b))
+        if (b->v->code)
             return;
         pop_expect(b, I32);
         pop_expect(b, I32);
