@@ -12,7 +12,10 @@
  * Exit status: the program's proc_exit code (0 when _start returns). A trap prints "walos-run: trap:
  * REASON" and a backtrace on stderr and exits with 134 (128 + SIGABRT, as wasmtime and a native
  * abort() do). Usage errors, unreadable files and load/link errors print one line and exit 125
- * (wasmtime's "could not run"). */
+ * (wasmtime's "could not run").
+ *
+ * WALOS_RUN_TIMING=1 in the host environment (never passed to the guest) prints the time spent
+ * loading (decode + validate) and instantiating on stderr: tests/wasi/real.py reports it. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +26,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/wasm.h"
@@ -205,6 +209,13 @@ static int check_imports(const char *path, const wasm_module *m)
     return 0;
 }
 
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 static void print_trap(wasm_exec *e)
 {
     fprintf(stderr, "walos-run: trap: %s\n", wasm_exec_trap_message(e));
@@ -244,10 +255,15 @@ int main(int argc, char **argv)
     if (len < 4 || memcmp(bytes, "\0asm", 4) != 0)
         return die("%s: not a WebAssembly module (no \\0asm magic)%s", o.module, "");
 
+    const char *timing = getenv("WALOS_RUN_TIMING");
+    double t0 = seconds();
     struct wasm_error err = {0};
     wasm_module *m;
     if (wasm_module_load(bytes, len, NULL, &m, &err) != WASM_OK)
         return die("%s: %s", o.module, err.message);
+    double t1 = seconds();
+    if (timing && *timing)
+        fprintf(stderr, "walos-run: load %.1f ms (%zu bytes)\n", (t1 - t0) * 1e3, len);
     int rc = check_imports(o.module, m);
     if (rc)
         return rc;
@@ -267,6 +283,8 @@ int main(int argc, char **argv)
     wasm_instance *inst;
     if (wasm_linker_instantiate(linker, m, &inst, &err) != WASM_OK)
         return die("%s: %s", o.module, err.message);
+    if (timing && *timing)
+        fprintf(stderr, "walos-run: instantiate %.1f ms\n", (seconds() - t1) * 1e3);
     wasm_exec *e = wasm_exec_new(store);
     if (!e)
         return die("out of memory%s%s", "", "");

@@ -11,7 +11,8 @@ walos-run, following that folder's FORMAT.md (the upstream runner's semantics):
 Prints "ok NAME" / "FAIL NAME: why" / "skip NAME: why" per test and ends with
 "N passed, N failed, N skipped". Tests named in tests/wasi/known-failures.txt (one "suite/test  reason"
 a line) are run but reported as skipped with their reason when they fail.
-With --own DIR, our own programs (tests/wasi/own.py, built into DIR) run after the official suite.
+With --own DIR, our own programs (tests/wasi/own.py, built into DIR) run after the official suite,
+and with --real BUILD the large programs from npm (tests/wasi/real.py, compared with node:wasi).
 With --skip REASON nothing is run: every test is reported skipped with that reason (used when
 walos-run cannot be built yet)."""
 import argparse, glob, json, os, shutil, subprocess, sys, time
@@ -76,6 +77,7 @@ def main():
     ap.add_argument('--timeout', type=float, default=30.0)
     ap.add_argument('--only')
     ap.add_argument('--own', help='folder with the built tests/wasi/programs (own tests)')
+    ap.add_argument('--real', help='build folder: run the real programs from npm (tests/wasi/real.py)')
     a = ap.parse_args()
 
     if os.path.exists(a.work):
@@ -110,26 +112,39 @@ def main():
         else:
             print(f'FAIL {name}: {why}')
             failed += 1
+    extra = []
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    walos_run = os.path.abspath(a.walos_run or 'walos-run')
     if a.own:
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         import own
-        for name, case in own.cases(os.path.abspath(a.walos_run), os.path.abspath(a.own)):
-            if a.only and a.only not in name:
-                continue
-            if a.skip:
-                print(f'skip {name}: {a.skip}')
+        extra += own.cases(walos_run, os.path.abspath(a.own))
+    if a.real:
+        import real
+        extra += real.cases(walos_run, os.path.abspath(a.real))
+    for name, case in extra:
+        if a.only and a.only not in name:
+            continue
+        if a.skip:
+            print(f'skip {name}: {a.skip}')
+            skipped += 1
+            continue
+        note = ''
+        try:
+            why = case()
+            if isinstance(why, tuple):
+                why, note = why
+        except Exception as e:   # a timeout or a crash of the harness is a failure
+            if type(e).__name__ == 'Skip':
+                print(f'skip {name}: {e}')
                 skipped += 1
                 continue
-            try:
-                why = case()
-            except Exception as e:   # a timeout or a crash of the harness is a failure
-                why = f'{type(e).__name__}: {e}'
-            if why is None:
-                print(f'ok {name}')
-                passed += 1
-            else:
-                print(f'FAIL {name}: {why}')
-                failed += 1
+            why = f'{type(e).__name__}: {e}'
+        if why is None:
+            print(f'ok {name}' + (f' ({note})' if note else ''))
+            passed += 1
+        else:
+            print(f'FAIL {name}: {why}' + (f' ({note})' if note else ''))
+            failed += 1
     print(f'{passed} passed, {failed} failed, {skipped} skipped')
     return 1 if failed else 0
 
