@@ -7,13 +7,20 @@
  * gone, so everything needed from boot memory is copied first — then interrupts, timers, console. */
 #include <walos/bootinfo.h>
 
+#include "kernel/arch/x86_64/apic.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/entry.h"
+#include "kernel/arch/x86_64/fpu.h"
 #include "kernel/arch/x86_64/gdt.h"
+#include "kernel/arch/x86_64/ioapic.h"
+#include "kernel/arch/x86_64/timer.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/cmdline.h"
 #include "kernel/drivers/acpi.h"
+#include "kernel/drivers/ps2.h"
+#include "kernel/drivers/rtc.h"
 #include "kernel/drivers/serial.h"
+#include "kernel/gfx/console.h"
 #include "kernel/ksyms.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/heap.h"
@@ -35,6 +42,7 @@ static struct {
     struct bootinfo_mmap_entry mmap[BOOT_MMAP_MAX];
     uint32_t mmap_count;
     int failures;         /* self-test failures, for the exit code */
+    uint64_t banner_tsc;  /* TSC when the banner was printed */
 } boot;
 
 static const char *protocol_name(uint32_t p)
@@ -86,9 +94,11 @@ void kmain(struct bootinfo *bi_in)
         halt_forever();
     }
     copy_bootinfo(bi_in);
+    boot.banner_tsc = rdtsc();
     printk("walos %s (x86_64) booted via %s\n", WALOS_VERSION, protocol_name(boot.info.protocol));
     gdt_init();
     trap_init();
+    fpu_init();
     cmdline_init(boot.info.cmdline);
     panic_set_halt_hook(exit_on_panic);
     printk("cmdline: %s\n", cmdline_get());
@@ -134,12 +144,58 @@ static void run_tests(void)
         boot.failures += selftest_run(NULL);
 }
 
+static void com1_irq(struct trap_frame *f)
+{
+    (void)f;
+    serial_irq();
+    apic_eoi();
+}
+
+static void interrupts_init(void)
+{
+    const struct acpi_info *a = acpi_get();
+    if (apic_init(a->lapic_addr))
+        panic("kmain: no local APIC");
+    int n = ioapic_init();
+    if (timer_init())
+        panic("kmain: timer calibration failed");
+    printk("timer: LAPIC timer %lu kHz, TSC %lu.%03lu MHz (calibrated against the PIT), tick %u Hz\n",
+           timer_lapic_hz() / 1000, timer_tsc_hz() / 1000000, timer_tsc_hz() / 1000 % 1000, TIMER_HZ);
+    if (n > 0 && ioapic_route_isa(SERIAL_COM1_IRQ, com1_irq) >= 0)
+        serial_enable_rx_irq();
+    int kbd = n > 0 ? ps2_init() : -1;
+    printk("irq: %d IOAPIC(s), 8259 PICs masked, COM1 input on IRQ %d, PS/2 keyboard %s\n", n,
+           SERIAL_COM1_IRQ, kbd == 0 ? "on IRQ 1" : "absent");
+    sti();
+}
+
+static void print_facts(void)
+{
+    const struct bootinfo_framebuffer *fb = &boot.info.fb;
+    if (fb->format != BOOTINFO_FB_NONE)
+        printk("framebuffer: %ux%u, %u bpp, pitch %u, %s at 0x%lx, console %ux%u\n", fb->width, fb->height,
+               fb->bpp, fb->pitch, fb->format == BOOTINFO_FB_BGRX ? "BGRX" : fb->format == BOOTINFO_FB_RGBX ? "RGBX" : "bitmask",
+               fb->addr, console_cols(), console_rows());
+    else
+        printk("framebuffer: none (serial console only)\n");
+    struct rtc_time t;
+    if (rtc_read(&t) == 0)
+        printk("rtc: %04u-%02u-%02u %02u:%02u:%02u UTC (unix %ld)\n", t.year, t.month, t.day, t.hour,
+               t.minute, t.second, (long)rtc_to_unix(&t));
+    uint32_t a, b, c, d;
+    cpuid(1, 0, &a, &b, &c, &d);
+    printk("fpu: %s, %u-byte state area, XCR0 0x%lx\n", fpu_uses_xsave() ? "XSAVE" : "FXSAVE",
+           fpu_area_size(), fpu_xcr0());
+}
+
 /* kmain continued on a guarded stack, with the kernel's own page tables */
 static void kmain_late(void *arg)
 {
     (void)arg;
     uint64_t reclaimed = pmm_reclaim(boot.mmap, boot.mmap_count, BOOTINFO_MEM_LOADER);
     heap_init();
+    if (console_init(&boot.info.fb))
+        printk_set_console(console_write);
     printk("memory: %lu MiB usable, %lu MiB free (%lu KiB of loader memory reclaimed), direct map %lu MiB\n",
            pmm_total_pages() * PAGE_SIZE >> 20, pmm_free_pages() * PAGE_SIZE >> 20,
            reclaimed * PAGE_SIZE >> 10, vmm_direct_size() >> 20);
@@ -153,7 +209,12 @@ static void kmain_late(void *arg)
     } else {
         printk("acpi: no valid RSDP (0x%lx)\n", boot.info.acpi_rsdp);
     }
+    interrupts_init();
+    print_facts();
 
+    uint64_t idle_tsc = rdtsc();
+    printk("boot: firmware start -> kernel banner %lu ms (TSC since reset), kernel entry -> idle %lu ms\n",
+           timer_tsc_to_ns(boot.banner_tsc) / 1000000, timer_tsc_to_ns(idle_tsc - kernel_entry_tsc) / 1000000);
     run_tests();
     if (cmdline_has("exit"))
         power_debug_exit(boot.failures ? CMDLINE_EXIT_FAIL : CMDLINE_EXIT_PASS);

@@ -6,9 +6,14 @@
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/drivers/serial.h"
 #include "kernel/lib/fmt.h"
+#include "kernel/lib/string.h"
+
+#define EARLY_LOG_SIZE 8192
 
 static struct {
     void (*console)(const char *s, unsigned long n);
+    char early[EARLY_LOG_SIZE]; /* output before the console existed, replayed onto it */
+    unsigned long early_len;
     int panicking;
     void (*halt_hook)(void);
 } pk;
@@ -31,15 +36,26 @@ _Noreturn void panic_halt(void)
 
 void printk_set_console(void (*write)(const char *s, unsigned long n))
 {
+    bool on = irq_save();
     pk.console = write;
+    if (write && pk.early_len) {
+        write(pk.early, pk.early_len);
+        pk.early_len = 0;
+    }
+    irq_restore(on);
 }
 
 static void sink(void *ctx, const char *s, size_t n)
 {
     (void)ctx;
     serial_write(s, n);
-    if (pk.console)
+    if (pk.console) {
         pk.console(s, n);
+    } else if (pk.early_len < EARLY_LOG_SIZE) {
+        size_t k = n < EARLY_LOG_SIZE - pk.early_len ? n : EARLY_LOG_SIZE - pk.early_len;
+        memcpy(pk.early + pk.early_len, s, k);
+        pk.early_len += k;
+    }
 }
 
 int vprintk(const char *format, va_list ap)

@@ -15,7 +15,9 @@
 
 int printk(const char *format, ...) __attribute__((format(printf, 1, 2)));
 int vprintk(const char *format, va_list ap);
-/* where printk output goes besides COM1 (the framebuffer console); NULL to stop */
+/* where printk output goes besides COM1 (the framebuffer console); NULL to stop. Output printed
+ * before a console was set (up to 8 KiB) is replayed onto it first, so the screen starts with the
+ * banner too. */
 void printk_set_console(void (*write)(const char *s, unsigned long n));
 
 _Noreturn void panic(const char *format, ...) __attribute__((format(printf, 1, 2)));

@@ -41,7 +41,18 @@ KERNEL_SRCS += \
     kernel/mm/heap.c \
     kernel/selftest.c \
     kernel/power.c \
-    kernel/drivers/acpi.c
+    kernel/drivers/acpi.c \
+    kernel/drivers/rtc.c \
+    kernel/drivers/ps2.c \
+    kernel/arch/x86_64/apic.c \
+    kernel/arch/x86_64/ioapic.c \
+    kernel/arch/x86_64/pit.c \
+    kernel/arch/x86_64/timer.c \
+    kernel/arch/x86_64/fpu.c \
+    kernel/arch/x86_64/context.c \
+    kernel/arch/x86_64/context.S \
+    kernel/gfx/fb.c \
+    kernel/gfx/console.c
 
 KERNEL_OBJS = $(patsubst %,$(KERNEL_OBJDIR)/%.o,$(KERNEL_SRCS)) $(KERNEL_OBJDIR)/gen/font.c.o
 KERNEL_DEFS := -DWALOS_VERSION='"$(KERNEL_VERSION)"'

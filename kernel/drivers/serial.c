@@ -18,6 +18,7 @@ enum { /* register offsets from the base port */
 #define LCR_DLAB 0x80
 #define FCR_ENABLE_CLEAR 0xc7 /* enable, clear both FIFOs, 14-byte threshold */
 #define MCR_DTR_RTS_OUT2 0x0b /* OUT2 gates the IRQ line on PCs */
+#define MCR_LOOPBACK 0x10
 #define IER_RX_AVAILABLE 0x01
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
@@ -92,4 +93,9 @@ int serial_getc(void)
 unsigned long serial_rx_count(void)
 {
     return serial.received;
+}
+
+void serial_set_loopback(bool on)
+{
+    reg_write(REG_MCR, (uint8_t)(MCR_DTR_RTS_OUT2 | (on ? MCR_LOOPBACK : 0)));
 }

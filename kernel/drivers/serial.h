@@ -21,6 +21,9 @@ void serial_enable_rx_irq(void);
 void serial_irq(void);
 /* returns the next received byte, or -1 when none is waiting; never blocks */
 int serial_getc(void);
+/* internal loopback (16550 MCR bit 4): what is sent comes back as received, IRQ included; used by
+ * the self-test to exercise the receive interrupt. Output is not visible while it is on. */
+void serial_set_loopback(bool on);
 /* bytes received by interrupt since boot (for the self-test) */
 unsigned long serial_rx_count(void);
 

@@ -4,6 +4,8 @@
  *                                              boot only (removed when vmm_init switches tables)
  *   0xffff800000000000 .. +max(RAM, 4 GiB)     DIRECT MAP: all physical memory and the 32-bit MMIO
  *                                              hole, RW, NX, 2 MiB pages (phys p at DIRECT_MAP + p)
+ *   0xfffffe0000000000 .. +512 GiB             MMIO: device registers mapped uncached
+ *                                              (vmm_map_mmio: LAPIC, IOAPIC, HPET)
  *   0xffffff0000000000 .. +512 GiB             KERNEL STACKS: each stack's pages with one unmapped
  *                                              guard page below it (vmm_stack_alloc)
  *   0xffffffff80000000 ..                      KERNEL IMAGE (kernel.ld): text RX, rodata R,
@@ -20,6 +22,7 @@
 #define HUGE_PAGE_SIZE (2UL << 20)
 
 #define DIRECT_MAP_BASE 0xffff800000000000ULL
+#define MMIO_REGION_BASE 0xfffffe0000000000ULL
 #define KSTACK_REGION_BASE 0xffffff0000000000ULL
 #define KSTACK_REGION_SIZE (512ULL << 30)
 #define KERNEL_VBASE 0xffffffff80000000ULL /* = BOOTINFO_KERNEL_VBASE */

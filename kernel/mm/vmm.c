@@ -26,6 +26,7 @@ static struct {
     uint64_t direct_size;
     uint64_t nx;          /* PTE_NX when the CPU supports it, else 0 */
     uint64_t stack_next;  /* next free address in the kernel-stack region */
+    uint64_t mmio_next;   /* next free address in the MMIO region */
     bool active;
 } vm;
 
@@ -188,6 +189,7 @@ int vmm_init(uint64_t kernel_phys_base, uint64_t direct_top)
         wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
     vm.kernel_phys_base = kernel_phys_base;
     vm.stack_next = KSTACK_REGION_BASE;
+    vm.mmio_next = MMIO_REGION_BASE;
     vm.pml4_phys = new_table();
     if (!vm.pml4_phys)
         return -1;
@@ -221,4 +223,16 @@ uint64_t vmm_stack_alloc(uint64_t pages)
         memset(phys_to_virt(pa), 0, PAGE_SIZE);
     }
     return base + pages * PAGE_SIZE;
+}
+
+void *vmm_map_mmio(uint64_t phys, uint64_t size)
+{
+    uint64_t first = PAGE_ROUND_DOWN(phys), pages = (PAGE_ROUND_UP(phys + size) - first) / PAGE_SIZE;
+    bool on = irq_save();
+    uint64_t va = vm.mmio_next;
+    vm.mmio_next += pages * PAGE_SIZE;
+    irq_restore(on);
+    if (vmm_map(va, first, pages, VMM_WRITE | VMM_NOCACHE))
+        return NULL;
+    return (void *)(va + (phys - first));
 }

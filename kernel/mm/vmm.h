@@ -32,6 +32,9 @@ bool vmm_query(uint64_t va, unsigned *flags_out);
 /* a fresh zeroed kernel stack of `pages` pages below an unmapped guard page; returns its top (16-byte
  * aligned, the first push goes just below it), 0 when out of memory */
 uint64_t vmm_stack_alloc(uint64_t pages);
+/* maps `size` bytes of device registers at physical `phys` uncached (VMM_NOCACHE) in the MMIO
+ * region; returns the virtual address of phys itself, NULL when out of memory */
+void *vmm_map_mmio(uint64_t phys, uint64_t size);
 /* whether the direct map is live (phys_to_virt answers through it) */
 bool vmm_active(void);
 /* the size of the direct map in bytes */

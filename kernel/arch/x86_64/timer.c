@@ -1,0 +1,54 @@
+/* kernel/arch/x86_64/timer.c — tick and monotonic clock (contract in timer.h). */
+#include "kernel/arch/x86_64/timer.h"
+
+#include "kernel/arch/x86_64/apic.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/trap.h"
+
+static struct {
+    uint64_t tsc_hz, lapic_hz;
+    uint64_t tsc0;
+    volatile uint64_t ticks;
+} tm;
+
+static void tick(struct trap_frame *f)
+{
+    (void)f;
+    tm.ticks++;
+    apic_eoi();
+}
+
+int timer_init(void)
+{
+    tm.lapic_hz = apic_timer_calibrate(&tm.tsc_hz);
+    if (!tm.lapic_hz || !tm.tsc_hz)
+        return -1;
+    tm.tsc0 = rdtsc();
+    trap_set_handler(VEC_LAPIC_TIMER, tick);
+    apic_timer_start(TIMER_HZ);
+    return 0;
+}
+
+uint64_t timer_tsc_to_ns(uint64_t cycles)
+{
+    if (!tm.tsc_hz)
+        return 0;
+    /* split to stay in 64 bits (no 128-bit division in a freestanding build); exact for TSCs < 18 GHz */
+    return cycles / tm.tsc_hz * 1000000000u + cycles % tm.tsc_hz * 1000000000u / tm.tsc_hz;
+}
+
+uint64_t timer_ns(void)
+{
+    return timer_tsc_to_ns(rdtsc() - tm.tsc0);
+}
+
+uint64_t timer_ticks(void) { return tm.ticks; }
+uint64_t timer_tsc_hz(void) { return tm.tsc_hz; }
+uint64_t timer_lapic_hz(void) { return tm.lapic_hz; }
+
+void timer_delay_ns(uint64_t ns)
+{
+    uint64_t end = timer_ns() + ns;
+    while (timer_ns() < end)
+        cpu_pause();
+}

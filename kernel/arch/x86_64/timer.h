@@ -1,0 +1,25 @@
+/* kernel/arch/x86_64/timer.h — time: a periodic tick and a monotonic clock in nanoseconds.
+ *
+ * timer_init calibrates the LAPIC timer and the TSC against the PIT (apic.h), then starts the LAPIC
+ * timer at TIMER_HZ. timer_ns is the monotonic clock: TSC-based, nanoseconds since timer_init,
+ * never goes backwards on this CPU, callable anywhere (IRQ context too). timer_ticks counts tick
+ * interrupts (a cheap "is the timer alive" check). Boot CPU only. */
+#ifndef KERNEL_ARCH_X86_64_TIMER_H
+#define KERNEL_ARCH_X86_64_TIMER_H
+
+#include <stdint.h>
+
+#define TIMER_HZ 100
+
+/* needs apic_init; returns 0, -1 when calibration measured nothing */
+int timer_init(void);
+uint64_t timer_ns(void);
+uint64_t timer_ticks(void);
+uint64_t timer_tsc_hz(void);
+uint64_t timer_lapic_hz(void);
+/* TSC cycles -> nanoseconds with the calibrated frequency */
+uint64_t timer_tsc_to_ns(uint64_t cycles);
+/* spins (interrupts as they are) for at least ns nanoseconds */
+void timer_delay_ns(uint64_t ns);
+
+#endif
