@@ -15,6 +15,10 @@
 #include "kernel/net/icmp.h"
 #include "kernel/net/sock.h"
 #include "kernel/net/udp.h"
+#include "kernel/net/dns.h"
+#include "kernel/net/dhcp.h"
+#include "kernel/net/proto/dns.h"
+#include "kernel/net/proto/dhcp.h"
 #include "kernel/net/proto/eth.h"
 #include "kernel/net/proto/ipv4.h"
 #include "kernel/net/proto/tcp.h"
@@ -891,6 +895,213 @@ static void test_out_of_memory(void)
     }
 }
 
+
+/* ---- DNS ---- */
+static void test_dns_messages(void)
+{
+    uint8_t q[512];
+    int n = dns_build_query(q, sizeof(q), 0xbeef, "www.Example.com.");
+    static const uint8_t want[] = { 0xbe, 0xef, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
+                                    3, 'w', 'w', 'w', 7, 'E', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
+                                    0, 1, 0, 1 };
+    CHECK_EQ(n, (int)sizeof(want));
+    CHECK(memcmp(q, want, sizeof(want)) == 0);
+    char label64[80];
+    memset(label64, 'a', 64);
+    label64[64] = 0;
+    CHECK_EQ(dns_build_query(q, sizeof(q), 1, label64), NET_ERR_INVAL);
+    CHECK_EQ(dns_build_query(q, sizeof(q), 1, "a..b"), NET_ERR_INVAL);
+    CHECK_EQ(dns_build_query(q, sizeof(q), 1, ""), NET_ERR_INVAL);
+    CHECK_EQ(dns_build_query(q, 10, 1, "a.b"), NET_ERR_NOMEM);
+
+    /* a response: the question, then "www.example.com CNAME web.example.com" and "web.example.com
+     * A 93.184.216.34", both using compression pointers (RFC 1035 4.1.4) */
+    uint8_t r[512];
+    memcpy(r, want, sizeof(want));
+    r[2] = 0x81;
+    r[3] = 0x80;
+    r[7] = 2; /* ANCOUNT */
+    size_t pos = sizeof(want);
+    static const uint8_t cname[] = { 0xc0, 12, 0, 5, 0, 1, 0, 0, 0x0e, 0x10, 0, 6, 3, 'w', 'e', 'b', 0xc0, 16 };
+    memcpy(r + pos, cname, sizeof(cname));
+    size_t web = pos + 12; /* "web" + pointer to "example.com" */
+    pos += sizeof(cname);
+    uint8_t a_rr[] = { 0xc0, (uint8_t)web, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4, 93, 184, 216, 34 };
+    memcpy(r + pos, a_rr, sizeof(a_rr));
+    pos += sizeof(a_rr);
+    uint32_t addrs[4];
+    int count;
+    CHECK_EQ(dns_parse_response(r, pos, 0xbeef, "www.example.com", addrs, 4, &count), NET_OK);
+    CHECK_EQ(count, 1);
+    CHECK_EQ(addrs[0], NET_IP4(93, 184, 216, 34));
+    size_t p2 = web;
+    char name[256];
+    CHECK_EQ(dns_name_decode(r, pos, &p2, name, sizeof(name)), NET_OK);
+    CHECK(strcmp(name, "web.Example.com") == 0);
+    /* wrong id, wrong question, truncation at every length */
+    CHECK_EQ(dns_parse_response(r, pos, 0xbeee, "www.example.com", addrs, 4, &count), NET_ERR_INVAL);
+    CHECK_EQ(dns_parse_response(r, pos, 0xbeef, "evil.example.com", addrs, 4, &count), NET_ERR_INVAL);
+    int bad = 0;
+    for (size_t cut = 0; cut < pos; cut++)
+        bad += dns_parse_response(r, cut, 0xbeef, "www.example.com", addrs, 4, &count) == NET_OK;
+    CHECK_EQ(bad, 0);
+    /* a pointer to itself, and a forward pointer, are refused */
+    uint8_t loop[] = { 0, 0, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1 };
+    CHECK_EQ(dns_parse_response(loop, sizeof(loop), 0, "x", addrs, 4, &count), NET_ERR_INVAL);
+    loop[13] = 16;
+    CHECK_EQ(dns_parse_response(loop, sizeof(loop), 0, "x", addrs, 4, &count), NET_ERR_INVAL);
+    /* NXDOMAIN */
+    r[3] = 0x83;
+    r[7] = 0;
+    CHECK_EQ(dns_parse_response(r, sizeof(want), 0xbeef, "www.example.com", addrs, 4, &count), NET_ERR_NOTFOUND);
+}
+
+struct dns_server {
+    struct sock *s;
+    int answered;
+    bool silent;
+};
+
+static bool dns_serve(void *arg)
+{
+    struct dns_server *d = arg;
+    uint8_t buf[512];
+    size_t n;
+    uint32_t ip;
+    uint16_t port;
+    while (sock_recvfrom(d->s, buf, sizeof(buf), &n, &ip, &port) == SOCK_OK) {
+        if (d->silent || n < 12)
+            continue;
+        buf[2] |= 0x80; /* QR */
+        buf[7] = 1;     /* ANCOUNT */
+        static const uint8_t rr[] = { 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 0, 0, 2 };
+        memcpy(buf + n, rr, sizeof(rr));
+        sock_sendto(d->s, buf, n + sizeof(rr), ip, port, &n);
+        d->answered++;
+    }
+    return false;
+}
+
+static void test_dns_resolver(void)
+{
+    setup(17);
+    struct dns_server d = { 0 };
+    CHECK_EQ(sock_open(B, SOCK_TYPE_DGRAM, &d.s), SOCK_OK);
+    CHECK_EQ(sock_bind(d.s, 0, 53), SOCK_OK);
+    int h = dns_resolve_start(A, "walos.test", IP_B);
+    CHECK(h >= 0);
+    uint32_t addr = 0;
+    CHECK_EQ(dns_resolve_poll(A, h, &addr), NET_ERR_WOULDBLOCK);
+    fakelink_run(&L, dns_serve, &d, 20);
+    CHECK_EQ(dns_resolve_poll(A, h, &addr), NET_OK);
+    CHECK_EQ(addr, IP_B);
+    CHECK_EQ(dns_resolve_poll(A, h, &addr), NET_ERR_INVAL); /* released */
+    /* a server that never answers: retried, then a timeout */
+    d.silent = true;
+    d.answered = 0;
+    h = dns_resolve_start(A, "walos.test", IP_B);
+    fakelink_run(&L, dns_serve, &d, DNS_RETRY_MS * DNS_TRIES + 100);
+    CHECK_EQ(dns_resolve_poll(A, h, &addr), NET_ERR_TIMEOUT);
+    CHECK_EQ(A->stats.udp_tx, 1 + DNS_TRIES);
+    h = dns_resolve_start(A, "left.open", IP_B); /* released by net_destroy */
+    CHECK(h >= 0);
+    sock_close(d.s);
+    teardown();
+}
+
+/* ---- DHCP ---- */
+struct dhcp_server {
+    struct sock *s;
+    int offers, acks;
+    uint32_t lease_s;
+};
+
+static size_t dhcp_reply(uint8_t *buf, const uint8_t *req, uint8_t type, uint32_t lease)
+{
+    memset(buf, 0, DHCP_FIXED_LEN + 40);
+    struct dhcp_msg *m = (struct dhcp_msg *)buf;
+    const struct dhcp_msg *q = (const struct dhcp_msg *)req;
+    m->op = DHCP_OP_REPLY;
+    m->htype = 1;
+    m->hlen = 6;
+    m->xid = q->xid;
+    m->yiaddr = net_htonl(NET_IP4(10, 0, 0, 50));
+    memcpy(m->chaddr, q->chaddr, 16);
+    m->magic = net_htonl(DHCP_MAGIC);
+    uint8_t *o = buf + DHCP_FIXED_LEN;
+    uint8_t opts[] = { DHCP_OPT_MSG_TYPE, 1, type,
+                       DHCP_OPT_SERVER_ID, 4, 10, 0, 0, 2,
+                       DHCP_OPT_SUBNET_MASK, 4, 255, 255, 255, 0,
+                       DHCP_OPT_ROUTER, 4, 10, 0, 0, 2,
+                       DHCP_OPT_DNS, 4, 10, 0, 0, 3,
+                       DHCP_OPT_LEASE_TIME, 4, (uint8_t)(lease >> 24), (uint8_t)(lease >> 16),
+                       (uint8_t)(lease >> 8), (uint8_t)lease,
+                       DHCP_OPT_END };
+    memcpy(o, opts, sizeof(opts));
+    return DHCP_FIXED_LEN + sizeof(opts);
+}
+
+static bool dhcp_serve(void *arg)
+{
+    struct dhcp_server *d = arg;
+    uint8_t buf[600], out[600];
+    size_t n;
+    uint32_t ip;
+    uint16_t port;
+    while (sock_recvfrom(d->s, buf, sizeof(buf), &n, &ip, &port) == SOCK_OK) {
+        if (n < DHCP_FIXED_LEN + 3 || buf[DHCP_FIXED_LEN] != DHCP_OPT_MSG_TYPE)
+            continue;
+        uint8_t type = buf[DHCP_FIXED_LEN + 2];
+        uint8_t rtype = type == DHCP_DISCOVER ? DHCP_OFFER : DHCP_ACK;
+        size_t len = dhcp_reply(out, buf, rtype, d->lease_s);
+        sock_sendto(d->s, out, len, NET_IP4_BROADCAST, DHCP_CLIENT_PORT, &n);
+        if (rtype == DHCP_OFFER)
+            d->offers++;
+        else
+            d->acks++;
+    }
+    return dhcp_get_state(A) == DHCP_BOUND;
+}
+
+static void test_dhcp_client(void)
+{
+    setup(18);
+    L.end[0].dev.ip = 0;
+    L.end[0].dev.netmask = 0;
+    struct dhcp_server d = { .lease_s = 600 };
+    CHECK_EQ(sock_open(B, SOCK_TYPE_DGRAM, &d.s), SOCK_OK);
+    CHECK_EQ(sock_bind(d.s, 0, DHCP_SERVER_PORT), SOCK_OK);
+    CHECK_EQ(dhcp_start(A, &L.end[0].dev), NET_OK);
+    CHECK_EQ(dhcp_get_state(A), DHCP_SELECTING);
+    CHECK(fakelink_run(&L, dhcp_serve, &d, 100));
+    CHECK_EQ(d.offers, 1);
+    CHECK_EQ(d.acks, 1);
+    CHECK_EQ(L.end[0].dev.ip, NET_IP4(10, 0, 0, 50));
+    CHECK_EQ(L.end[0].dev.netmask, NET_IP4(255, 255, 255, 0));
+    CHECK_EQ(L.end[0].dev.gateway, NET_IP4(10, 0, 0, 2));
+    CHECK_EQ(L.end[0].dev.dns_server, NET_IP4(10, 0, 0, 3));
+    /* the configured address works: ping B */
+    struct icmp_echo_reply r;
+    CHECK(icmp_echo_request(A, IP_B, 42, 1, 8) == NET_OK);
+    CHECK(fakelink_run(&L, got_reply, &r, 100));
+    CHECK_EQ(r.from, IP_B);
+    /* T1 at half the lease: RENEWING, then BOUND again */
+    fakelink_advance(&L, 300 * 1000 + 10);
+    CHECK_EQ(dhcp_get_state(A), DHCP_RENEWING);
+    CHECK(fakelink_run(&L, dhcp_serve, &d, 100));
+    CHECK_EQ(d.acks, 2);
+    /* a silent server: retransmissions back off, and the lease finally expires */
+    uint64_t tx = A->stats.udp_tx;
+    fakelink_advance(&L, 300 * 1000 + 10);
+    CHECK_EQ(dhcp_get_state(A), DHCP_RENEWING);
+    fakelink_advance(&L, 300 * 1000);
+    CHECK_EQ(L.end[0].dev.ip, 0);
+    CHECK_EQ(dhcp_get_state(A), DHCP_SELECTING);
+    CHECK(A->stats.udp_tx - tx < 20); /* 4, 8, 16, 32, 64, 64... s, not a flood */
+    sock_close(d.s);
+    teardown();
+}
+
 static const struct test_case tests[] = {
     { "netbuf", test_netbuf },
     { "checksum_rfc1071", test_checksum },
@@ -910,6 +1121,9 @@ static const struct test_case tests[] = {
     { "syn_flood_bounded", test_syn_flood },
     { "corrupting_link", test_corrupting_link },
     { "out_of_memory", test_out_of_memory },
+    { "dns_messages_compression_bounds", test_dns_messages },
+    { "dns_resolver_answer_and_timeout", test_dns_resolver },
+    { "dhcp_client_bind_renew_expire", test_dhcp_client },
     { NULL, NULL },
 };
 
