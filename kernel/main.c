@@ -128,7 +128,7 @@ static int __attribute__((noinline)) recurse_deep(int depth)
     return recurse_deep(depth + 1) + pad[0];
 }
 
-static void run_tests(void)
+static void __attribute__((noinline)) run_tests(void)
 {
     if (cmdline_is("test", "fault")) {
         printk("test: deliberate page fault\n");
