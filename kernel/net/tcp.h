@@ -21,8 +21,9 @@
 struct net_stack;
 struct tcp_pcb;
 
-#define TCP_SNDBUF (256 * 1024)
-#define TCP_RCVBUF (256 * 1024)
+/* Per connection, allocated when it is established: 256 KiB in all. */
+#define TCP_SNDBUF (128 * 1024)
+#define TCP_RCVBUF (128 * 1024)
 
 /* RFC 9293 3.3.2 states. ORDER matters: states >= TCP_ESTABLISHED are synchronized. */
 enum tcp_state {

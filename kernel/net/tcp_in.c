@@ -23,6 +23,22 @@ struct tcp_seg {
     uint8_t ws;
 };
 
+/* An ACK answering a segment we refuse (out of window, acking unsent data, RST or SYN in the window).
+ * Rate-limited per connection: two endpoints that disagree about sequence numbers (a desynchronized
+ * or attacked connection) would otherwise answer each other's ACKs forever (an ACK storm). RFC 5961
+ * section 7 asks for such a limit on challenge ACKs; Linux applies one to all of these
+ * (tcp_invalid_ratelimit). */
+static void ack_invalid(struct tcp_pcb *pcb)
+{
+    struct net_stack *stack = pcb->stack;
+    if (pcb->last_invalid_ack_ms && stack->now_ms - pcb->last_invalid_ack_ms < TCP_INVALID_ACK_MS) {
+        stack->stats.tcp_ack_ratelimited++;
+        return;
+    }
+    pcb->last_invalid_ack_ms = stack->now_ms ? stack->now_ms : 1;
+    tcp_send_ack(pcb);
+}
+
 /* Parses the options between the fixed header and the data. Returns false on a malformed list
  * (RFC 9293 3.1: every option but EOL and NOP has a length octet, which must fit). */
 static bool parse_options(const uint8_t *p, size_t len, struct tcp_seg *seg)
@@ -349,8 +365,7 @@ static bool process_ack(struct tcp_pcb *pcb, const struct tcp_seg *seg)
     /* "If the ACK acks something not yet sent (SEG.ACK > SND.NXT), then send an ACK, drop the
      * segment" */
     if (SEQ_GT(seg->ack, pcb->snd_max)) {
-        pcb->ack_now = true;
-        tcp_output(pcb);
+        ack_invalid(pcb);
         return false;
     }
     uint32_t flight = pcb->snd_max - pcb->snd_una;
@@ -392,6 +407,9 @@ static bool process_ack(struct tcp_pcb *pcb, const struct tcp_seg *seg)
                 if (pcb->cwnd < pcb->mss)
                     pcb->cwnd = pcb->mss;
             }
+        } else if (2 * flight < pcb->cwnd) {
+            /* RFC 7661 section 4 / RFC 5681 section 3.1: cwnd only grows while it limits sending
+             * (less than half of it was in flight: application- or receiver-limited) */
         } else if (pcb->cwnd < pcb->ssthresh) {
             /* RFC 5681 3.1 eq. (2): slow start, cwnd += min(N, SMSS) */
             pcb->cwnd += acked < pcb->mss ? acked : pcb->mss;
@@ -487,10 +505,8 @@ static void established_input(struct tcp_pcb *pcb, struct tcp_seg *seg)
         /* "If an incoming segment is not acceptable, an acknowledgment should be sent in reply
          * (unless the RST bit is set)" */
         stack->stats.tcp_drop_outwin++;
-        if (!(seg->flags & TCP_RST)) {
-            pcb->ack_now = true;
-            tcp_output(pcb);
-        }
+        if (!(seg->flags & TCP_RST))
+            ack_invalid(pcb);
         return;
     }
     /* trim to the window: bytes before rcv_nxt were already received, bytes past the window cannot
@@ -519,11 +535,14 @@ static void established_input(struct tcp_pcb *pcb, struct tcp_seg *seg)
         fin = false;
     }
 
-    /* second, check the RST bit (with RFC 5961 3.2: only an exact match resets) */
+    /* second, check the RST bit (with RFC 5961 3.2: only an exact match resets). RFC 1337: a RST in
+     * TIME_WAIT is ignored, so that an old duplicate cannot end the wait early. */
+    if ((seg->flags & TCP_RST) && pcb->state == TCP_TIME_WAIT)
+        return;
     if (seg->flags & TCP_RST) {
         if (seg->seq != pcb->rcv_nxt) {
             stack->stats.tcp_challenge_ack++;
-            tcp_send_ack(pcb);
+            ack_invalid(pcb);
             return;
         }
         stack->stats.tcp_rst_rx++;
@@ -535,7 +554,7 @@ static void established_input(struct tcp_pcb *pcb, struct tcp_seg *seg)
     /* fourth, check the SYN bit: RFC 5961 4.2, answer with a challenge ACK */
     if (syn) {
         stack->stats.tcp_challenge_ack++;
-        tcp_send_ack(pcb);
+        ack_invalid(pcb);
         return;
     }
     /* fifth, check the ACK field: "if the ACK bit is off, drop the segment" */

@@ -117,8 +117,12 @@ void tcp_output(struct tcp_pcb *pcb)
             tcp_send_ack(pcb);
         return;
     }
-    /* RFC 5681 section 2: send no more than min(cwnd, rwnd) beyond SND.UNA */
-    uint32_t wnd = pcb->cwnd < pcb->snd_wnd ? pcb->cwnd : pcb->snd_wnd;
+    /* RFC 5681 section 2: send no more than min(cwnd, rwnd) beyond SND.UNA; RFC 3042 limited
+     * transmit: the first and second duplicate ACKs each let one more segment out */
+    uint32_t cwnd = pcb->cwnd;
+    if (!pcb->in_recovery && pcb->dupacks > 0)
+        cwnd += (uint32_t)(pcb->dupacks < 2 ? pcb->dupacks : 2) * pcb->mss;
+    uint32_t wnd = cwnd < pcb->snd_wnd ? cwnd : pcb->snd_wnd;
     for (;;) {
         uint32_t off = pcb->snd_nxt - pcb->snd_una;
         if (pcb->fin_acked || off > pcb->snd.len)

@@ -30,6 +30,7 @@
 #define TCP_KEEPALIVE_PROBES 9
 #define TCP_OOO_RANGES 8            /* disjoint out-of-order ranges kept per connection */
 #define TCP_MAX_WSCALE 14           /* RFC 7323 2.3 */
+#define TCP_INVALID_ACK_MS 100      /* at most one ACK per this to refused segments (tcp_in.c) */
 
 /* Sequence-number comparisons modulo 2^32 (RFC 9293 3.4). */
 #define SEQ_LT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
@@ -85,6 +86,7 @@ struct tcp_pcb {
     uint64_t rto_deadline, delack_deadline, tw_deadline, keep_deadline;
     int retries, keep_probes;
     bool ack_now;
+    uint64_t last_invalid_ack_ms;  /* last ACK sent for a refused segment (rate limit) */
     int delack_segs;             /* full segments received since our last ACK */
 
     /* RTT estimation, RFC 6298 (fixed point: srtt * 8, rttvar * 4, in ms) */
