@@ -25,9 +25,11 @@ wasi-programs: $(WASI_PROGS)
 test-wasi:
 	@mkdir -p $(BUILD)/test-logs
 	@if $(MAKE) --no-print-directory $(BUILD)/walos-run wasi-programs >$(BUILD)/test-logs/walos-run-build.log 2>&1; then \
-	  python3 tests/wasi/run.py --walos-run $(BUILD)/walos-run --suite $(SHARED)/testsuites/wasi --work $(BUILD)/wasi-testsuite --own $(WASI_PROG_DIR) --real $(BUILD); \
+	  python3 tests/wasi/run.py --walos-run $(BUILD)/walos-run --suite $(SHARED)/testsuites/wasi --work $(BUILD)/wasi-testsuite --own $(WASI_PROG_DIR) --real $(BUILD) \
+	    --check "build/wasi-freestanding=$(MAKE) --no-print-directory wasi-freestanding"; \
 	else \
-	  python3 tests/wasi/run.py --skip "engine cannot run yet (walos-run does not build: $(BUILD)/test-logs/walos-run-build.log)" --suite $(SHARED)/testsuites/wasi --work $(BUILD)/wasi-testsuite --own $(WASI_PROG_DIR) --real $(BUILD); \
+	  python3 tests/wasi/run.py --skip "engine cannot run yet (walos-run does not build: $(BUILD)/test-logs/walos-run-build.log)" --suite $(SHARED)/testsuites/wasi --work $(BUILD)/wasi-testsuite --own $(WASI_PROG_DIR) --real $(BUILD) \
+	    --check "build/wasi-freestanding=$(MAKE) --no-print-directory wasi-freestanding"; \
 	fi
 
 # ns per call of clock_time_get and of fd_write(0 bytes) to /dev/null, inside wasm under walos-run,

@@ -77,6 +77,8 @@ def main():
     ap.add_argument('--timeout', type=float, default=30.0)
     ap.add_argument('--only')
     ap.add_argument('--own', help='folder with the built tests/wasi/programs (own tests)')
+    ap.add_argument('--check', action='append', default=[],
+                    help='NAME=COMMAND: one more test, passed when the shell command succeeds')
     ap.add_argument('--real', help='build folder: run the real programs from npm (tests/wasi/real.py)')
     a = ap.parse_args()
 
@@ -121,6 +123,12 @@ def main():
     if a.real:
         import real
         extra += real.cases(walos_run, os.path.abspath(a.real))
+    def shell_check(cmd):
+        p = subprocess.run(cmd, shell=True, capture_output=True, text=True)
+        return None if p.returncode == 0 else f'`{cmd}` failed: {(p.stdout + p.stderr).strip()[-300:]}'
+    for spec in a.check:
+        name, _, cmd = spec.partition('=')
+        extra.append((name, lambda cmd=cmd: shell_check(cmd)))
     for name, case in extra:
         if a.only and a.only not in name:
             continue

@@ -117,6 +117,35 @@ static void test_symlinks_pointing_outside(void)
     outside_untouched();
 }
 
+/* A guest may store any relative target in a symlink (the spec allows it), but following one that
+ * climbs out is refused, from every starting directory. */
+static void test_guest_made_symlinks_cannot_escape(void)
+{
+    fixture_setup();
+    uint32_t t = put_str("../outside/secret"), l = put_str("esc");
+    CHECK_EQ(call(wasi_path_symlink, 5, A(t), A(17), A(ROOT_FD), A(l), A(3)), WASI_ESUCCESS);
+    uint32_t t2 = put_str("../../outside"), l2 = put_str("sub/up2");
+    CHECK_EQ(call(wasi_path_symlink, 5, A(t2), A(13), A(ROOT_FD), A(l2), A(7)), WASI_ESUCCESS);
+    uint32_t fd, sub;
+    CHECK_EQ(open_path(ROOT_FD, WASI_LOOKUP_SYMLINK_FOLLOW, "esc", 0, WASI_RIGHT_FD_READ, 0, &fd),
+             WASI_ENOTCAPABLE);
+    CHECK_EQ(open_path(ROOT_FD, 0, "sub/up2/secret", 0, WASI_RIGHT_FD_READ, 0, &fd),
+             WASI_ENOTCAPABLE);
+    /* from an fd opened on sub/, `..` may not climb above sub/ either */
+    CHECK_EQ(open_path(ROOT_FD, 0, "sub", WASI_OFLAG_DIRECTORY, WASI_RIGHTS_DIR, 0, &sub),
+             WASI_ESUCCESS);
+    CHECK_EQ(open_path(sub, 0, "../file", 0, WASI_RIGHT_FD_READ, 0, &fd), WASI_ENOTCAPABLE);
+    CHECK_EQ(open_path(sub, WASI_LOOKUP_SYMLINK_FOLLOW, "up2", WASI_OFLAG_DIRECTORY, 0, 0, &fd),
+             WASI_ENOTCAPABLE);
+    /* moved one level down, the same target resolves inside (root/outside/secret: absent) */
+    uint32_t l3 = put_str("sub/esc2");
+    CHECK_EQ(call(wasi_path_rename, 6, A(ROOT_FD), A(l), A(3), A(ROOT_FD), A(l3), A(8)),
+             WASI_ESUCCESS);
+    CHECK_EQ(open_path(ROOT_FD, WASI_LOOKUP_SYMLINK_FOLLOW, "sub/esc2", 0, WASI_RIGHT_FD_READ, 0,
+                       &fd), WASI_ENOENT);
+    outside_untouched();
+}
+
 static void test_symlinks_inside_work(void)
 {
     fixture_setup();
@@ -233,6 +262,7 @@ int main(int argc, char **argv)
         {"dotdot_cannot_climb", test_dotdot_cannot_climb},
         {"absolute_paths_refused", test_absolute_paths_refused},
         {"symlinks_pointing_outside", test_symlinks_pointing_outside},
+        {"guest_made_symlinks_cannot_escape", test_guest_made_symlinks_cannot_escape},
         {"symlinks_inside_work", test_symlinks_inside_work},
         {"symlink_loops", test_symlink_loops},
         {"nul_and_bad_names", test_nul_and_bad_names},
