@@ -12,10 +12,11 @@
  *      lines), otherwise \walos\cmdline, otherwise empty;
  *   4. GOP framebuffer (none: headless, said on screen), ACPI RSDP (2.0 preferred), the boot partition
  *      (GUID and start LBA from the device path's Hard Drive node), TSC at entry, our image base;
- *   5. page tables: identity map of the first 4 GiB and of all RAM (2 MiB pages), the kernel at its
- *      ELF virtual addresses (4 KiB pages); a 64 KiB stack;
+ *   5. page tables (boot/paging.h): identity map of the first 4 GiB, of all RAM and of the framebuffer
+ *      (2 MiB pages), the kernel at its ELF virtual addresses (4 KiB pages); a 64 KiB stack;
  *   6. the memory map (allocated with room to spare first), ExitBootServices, retried with a fresh map
- *      when the map key changed; the map translated to bootinfo types, sorted and merged;
+ *      when the map key changed; the map translated to bootinfo types, sorted and merged
+ *      (boot/memmap.h);
  *   7. CR3, stack, RDI = bootinfo, jump to the ELF entry (System V ABI: entry sees RSP = 8 mod 16).
  *
  * Test switch: `loader.test-stale-key=N` on the command line makes the first N ExitBootServices calls
@@ -639,6 +640,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
     uint64_t top = memmap_ram_top(map, map_size, desc_size);
     if (top < 4 * GIB)
         top = 4 * GIB;
+    if (bi->fb.addr + bi->fb.size > top) /* a framebuffer above 4 GiB stays reachable */
+        top = bi->fb.addr + bi->fb.size;
     uint64_t pt_pages = paging_pages_needed(top, k.vlow, k.vhigh);
     uint64_t pml4 = paging_build((void *)(uintptr_t)alloc_pages(pt_pages, EFI_LOADER_DATA, "page tables"),
                                  pt_pages, top, k.vlow, k.vhigh, k.phys);
