@@ -100,3 +100,6 @@ test_kfmt_CFLAGS := -fno-builtin
 UNIT_TESTS += test_kalloc
 test_kalloc_SRCS := tests/unit/kernel/test_alloc.c kernel/mm/alloc.c kernel/lib/string.c
 test_kalloc_CFLAGS := -fno-builtin
+UNIT_TESTS += test_kboot
+test_kboot_SRCS := tests/unit/kernel/test_boot.c kernel/arch/x86_64/mb2info.c kernel/cmdline.c kernel/lib/string.c
+test_kboot_CFLAGS := -fno-builtin
