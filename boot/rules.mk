@@ -86,9 +86,8 @@ run: kernel-required $$(IMG_INPUTS) | deps
 	 else tools/mkimg $(IMG) $(LOADER_EFI) $(KERNEL_ELF) $(CMDLINE_FILE) $(ROOT_DIR); fi
 	tools/qemu-run $(if $(KVM),--kvm) $(IMG)
 
-# ---- host unit test of the ELF checks ----
-UNIT_TESTS += test_elf_check
-test_elf_check_SRCS := tests/unit/boot/test_elf_check.c boot/elf_check.c
-UNIT_TESTS += test_memmap test_paging
-test_memmap_SRCS := tests/unit/boot/test_memmap.c boot/memmap.c
-test_paging_SRCS := tests/unit/boot/test_paging.c boot/paging.c
+# ---- host unit tests: ELF checks, memory-map translation, page tables ----
+UNIT_TESTS += test_boot_elf_check test_boot_memmap test_boot_paging
+test_boot_elf_check_SRCS := tests/unit/boot/test_elf_check.c boot/elf_check.c
+test_boot_memmap_SRCS := tests/unit/boot/test_memmap.c boot/memmap.c
+test_boot_paging_SRCS := tests/unit/boot/test_paging.c boot/paging.c
