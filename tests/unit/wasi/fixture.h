@@ -68,8 +68,8 @@ static uint32_t put(const void *data, uint32_t len)
     mem_top = at + len;
     return at;
 }
-static uint32_t put_str(const char *s) { return put(s, (uint32_t)strlen(s)); }
-static uint32_t alloc_mem(uint32_t len)
+static inline uint32_t put_str(const char *s) { return put(s, (uint32_t)strlen(s)); }
+static inline uint32_t alloc_mem(uint32_t len)
 {
     uint32_t at = (mem_top + 7) & ~7u;
     memset(mem + at, 0, len);
@@ -122,7 +122,7 @@ static inline void host_symlink(const char *target, const char *rel)
 }
 
 /* Opens `path` under dirfd; returns errno, fd in *fd_out. */
-static uint32_t open_path(uint32_t dirfd, uint32_t lookup, const char *path, uint32_t oflags,
+static inline uint32_t open_path(uint32_t dirfd, uint32_t lookup, const char *path, uint32_t oflags,
                           uint64_t rights, uint32_t fdflags, uint32_t *fd_out)
 {
     uint32_t p = put_str(path), out = alloc_mem(4);
