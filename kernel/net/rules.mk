@@ -1,8 +1,7 @@
 # kernel/net/rules.mk — the TCP/IP stack (kernel/net/) and its test suite "net".
 #
-# NET_SRCS lists every kernel/net/*.c. They are portable C11: the kernel build compiles them
-# freestanding (KERNEL_SRCS is extended once kernel/rules.mk defines it), the host tests link them with
-# tests/unit/net/net_host.c (kmalloc/kfree over malloc).
+# NET_SRCS lists every kernel/net/*.c. They are portable C11: the kernel links them (KERNEL_SRCS), the
+# host tests link them with tests/unit/net/net_host.c (kmalloc/kfree over malloc).
 #
 # Targets:
 #   net-freestanding   compiles every kernel/net/*.c with $(KERNEL_CFLAGS) into $(BUILD)/netcheck/
@@ -11,6 +10,7 @@
 #                      NET_FUZZ_ITERS sets the fuzz iterations (default 20000).
 
 NET_SRCS := $(wildcard kernel/net/*.c)
+KERNEL_SRCS += $(NET_SRCS)
 NET_FS_OBJS := $(patsubst kernel/net/%.c,$(BUILD)/netcheck/%.o,$(NET_SRCS))
 NET_TEST_SUPPORT := tests/unit/net/net_host.c tests/unit/net/fakelink.c
 NET_FUZZ_ITERS ?= 20000
