@@ -9,8 +9,8 @@
 # pass 2 links that table in. The build checks that no function moved between the passes.
 #
 # Targets: kernel ($(KERNEL_ELF)), test-kernel-unit is part of the `unit` suite (UNIT_TESTS), and the
-# kernel's QEMU tests are tests/qemu/kernel-*.test. `make kernel-iso` builds an ad-hoc GRUB ISO
-# ($(BUILD)/kernel/kernel-grub.iso) for the fast Multiboot2 (BIOS) boots.
+# kernel's QEMU tests are tests/qemu/kernel-*.test (suite `qemu`; boot media from boot/rules.mk:
+# `make iso` boots this kernel on BIOS through GRUB and Multiboot2, `make img` on UEFI).
 
 KERNEL_ELF := $(BUILD)/kernel/kernel.elf
 KERNEL_OBJDIR := $(BUILD)/kernel/obj
@@ -58,7 +58,7 @@ KERNEL_OBJS = $(patsubst %,$(KERNEL_OBJDIR)/%.o,$(KERNEL_SRCS)) $(KERNEL_OBJDIR)
 KERNEL_DEFS := -DWALOS_VERSION='"$(KERNEL_VERSION)"'
 
 .SECONDEXPANSION:
-.PHONY: kernel kernel-iso
+.PHONY: kernel
 
 kernel: $(KERNEL_ELF)
 

@@ -6,6 +6,7 @@
 #include "kernel/arch/x86_64/context.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/timer.h"
+#include "kernel/arch/x86_64/trap.h"
 #include "kernel/drivers/ps2.h"
 #include "kernel/drivers/rtc.h"
 #include "kernel/drivers/serial.h"
@@ -194,6 +195,25 @@ static int test_fpu_context(void)
     return failed;
 }
 
+/* an interrupt handler that uses SSE must not disturb the interrupted code's registers */
+#define TEST_VECTOR 0x80
+static void clobber_xmm7(struct trap_frame *f)
+{
+    (void)f;
+    __asm__ volatile("pxor %%xmm7, %%xmm7" ::: "xmm7");
+}
+
+static int test_irq_fpu(void)
+{
+    int failed = 0;
+    trap_set_handler(TEST_VECTOR, clobber_xmm7);
+    xmm7_set(0x5555aaaa5555aaaaULL);
+    __asm__ volatile("int $0x80" ::: "memory");
+    ST_CHECK(xmm7_get() == 0x5555aaaa5555aaaaULL);
+    trap_set_handler(TEST_VECTOR, NULL);
+    return failed;
+}
+
 static int test_fmt(void)
 {
     int failed = 0;
@@ -219,6 +239,7 @@ static const struct selftest tests[] = {
     { "irq_serial", test_irq_serial },
     { "irq_ps2", test_irq_ps2 },
     { "fpu_context", test_fpu_context },
+    { "irq_fpu", test_irq_fpu },
 };
 
 int selftest_run(const char *filter)

@@ -3,9 +3,11 @@
  * Stub v lives at isr_stubs + v * ISR_STUB_SIZE (idt.c computes gate addresses that way). Each
  * pushes a zero error code when the CPU does not push one, then the vector, and jumps to
  * isr_common, which pushes the general registers to form a struct trap_frame (trap.h), calls
- * trap_dispatch(frame) and returns with iretq. The CPU aligns RSP to 16 before pushing its frame;
- * 5 + 2 + 15 quadwords keep it aligned for the call. */
+ * trap_dispatch(frame) with the interrupted x87/SSE state saved below the frame (FXSAVE), and
+ * returns with iretq. The CPU aligns RSP to 16 before pushing its frame; 5 + 2 + 15 quadwords and
+ * the 512-byte save area keep it aligned for fxsave and the call. */
 #define ISR_STUB_SIZE 16
+#define FXSAVE_SIZE 512
 
     .section .text
     .globl isr_stubs
@@ -43,8 +45,15 @@ isr_common:
     pushq %r14
     pushq %r15
     cld
-    movq %rsp, %rdi
+    /* handlers are compiled C and may use SSE registers: keep the interrupted code's x87/SSE state
+     * (kernel code is built without AVX, and legacy SSE leaves the upper YMM halves alone) */
+    movq %rsp, %rbx
+    subq $FXSAVE_SIZE, %rsp
+    fxsave64 (%rsp)
+    movq %rbx, %rdi
     call trap_dispatch
+    fxrstor64 (%rsp)
+    movq %rbx, %rsp
     popq %r15
     popq %r14
     popq %r13
