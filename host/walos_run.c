@@ -5,8 +5,8 @@
  *
  * The engine (engine/wasm.h) loads and runs the module; wasi/ (wasi/wasi.h) provides
  * wasi_snapshot_preview1 over host/platform_posix*.c. The guest sees only what the flags give it:
- * argv (argv[0] is --argv0 or the module path), exactly the --env variables, stdio, and each --dir
- * preopened as GUEST (default: HOST as written). --tcplisten binds and listens on ADDR:PORT and
+ * argv (argv[0] is --argv0 or the module path), exactly the --env variables ("--env K" copies the
+ * host's K), stdio, and each --dir preopened as GUEST (default: HOST as written). --tcplisten binds and listens on ADDR:PORT and
  * preopens the socket after the directories, for sock_accept.
  *
  * Exit status: the program's proc_exit code (0 when _start returns). A trap prints "walos-run: trap:
@@ -101,8 +101,16 @@ static void parse(int argc, char **argv, struct options *o)
         } else if ((v = flag(argc, argv, &i, "--dir"))) {
             add(o->dirs, &o->ndirs, v);
         } else if ((v = flag(argc, argv, &i, "--env"))) {
-            if (!strchr(v, '='))
-                usage();
+            if (!strchr(v, '=')) {   /* "--env K": K's value from the host, as wasmtime does */
+                const char *hv = getenv(v);
+                if (!hv)
+                    continue;
+                char *kv = malloc(strlen(v) + strlen(hv) + 2);
+                if (!kv)
+                    usage();
+                sprintf(kv, "%s=%s", v, hv);
+                v = kv;
+            }
             add(o->env, &o->nenv, v);
         } else if ((v = flag(argc, argv, &i, "--tcplisten"))) {
             add(o->listen, &o->nlisten, v);

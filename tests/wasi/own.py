@@ -10,8 +10,9 @@ import os, socket, subprocess, tempfile, threading, time
 TRAP_STATUS = 134       # 128 + SIGABRT (host/walos_run.c)
 CANNOT_RUN = 125
 
-def run(walos_run, args, stdin=b'', timeout=30):
-    p = subprocess.run([walos_run] + args, input=stdin, capture_output=True, timeout=timeout)
+def run(walos_run, args, stdin=b'', timeout=30, env=None):
+    p = subprocess.run([walos_run] + args, input=stdin, capture_output=True, timeout=timeout,
+                       env=env)
     return p.returncode, p.stdout.decode(errors='replace'), p.stderr.decode(errors='replace')
 
 def expect(got, want_status, stdout=None, stderr_has=(), stderr_lines=None):
@@ -80,6 +81,10 @@ def cases(walos_run, d):
             stdout='argc=3\nargv[1]=7\nargv[2]=two words\nenv A=1\nenv B=x y "q"\n')),
         ('own/no_host_environment', lambda: expect(run(walos_run, [w('args_env')]), 0,
                                                    stdout='argc=1\n')),
+        ('own/env_from_host', lambda: expect(
+            run(walos_run, ['--env', 'WALOS_TEST_VAR', '--env', 'WALOS_UNSET_VAR', w('args_env')],
+                env=dict(os.environ, WALOS_TEST_VAR='from host')),
+            0, stdout='argc=1\nenv WALOS_TEST_VAR=from host\n')),
         ('own/argv0', lambda: expect(run(walos_run, ['--argv0', 'prog', w('args_env')]), 0,
                                      stdout='argc=1\n')),
         ('own/files', lambda: expect(run(walos_run, ['--dir', f'{scratch}::/work', w('files')]), 0,
