@@ -6,6 +6,9 @@
  * by spaces; a word is `key` or `key=value`. Switches the kernel knows:
  *
  *   test=fault     after boot, make a deliberate page fault (the exception report is the test)
+ *   test=stackoverflow  after boot, recurse until the kernel stack's guard page is hit (the double
+ *                  fault report on its IST stack is the test)
+ *   test=panic     after boot, call panic() (the panic report with a backtrace is the test)
  *   test=selftest  run the kernel self-tests (heap, pmm, vmm guard, timer, irq, fpu, ...) and print
  *                  "selftest: N passed, N failed"
  *   exit           end QEMU after boot and tests through isa-debug-exit (port 0xf4): value 0x10 when
@@ -14,6 +17,7 @@
  *   poweroff       clean ACPI power-off (S5) after boot and tests
  *   reboot         reboot after boot (ACPI reset register, then keyboard controller, then triple fault)
  *
+ * Unknown words are ignored (tests use that to tag a boot, e.g. `screenshot`).
  * (the UEFI loader already puts the fw_cfg line into bootinfo->cmdline: it is appended only when
  * the boot command line does not contain it yet)
  *

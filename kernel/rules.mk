@@ -103,3 +103,8 @@ test_kalloc_CFLAGS := -fno-builtin
 UNIT_TESTS += test_kboot
 test_kboot_SRCS := tests/unit/kernel/test_boot.c kernel/arch/x86_64/mb2info.c kernel/cmdline.c kernel/lib/string.c
 test_kboot_CFLAGS := -fno-builtin
+
+# ---- boot time (printed by the kernel; reported, never asserted) ----
+.PHONY: kernel-boottime
+kernel-boottime: $$(ISO) $$(QEMU_WALOS_IMG)
+	@tools/kernel-boottime $(ISO) $(QEMU_WALOS_IMG)
