@@ -188,6 +188,26 @@ static void print_facts(void)
            fpu_area_size(), fpu_xcr0());
 }
 
+/* the idle loop: halts until an interrupt, and echoes what arrives on COM1 or the PS/2 keyboard
+ * (there is no shell yet; this shows both input paths work). Interrupts are off while the rings are
+ * checked, and `sti; hlt` re-enables them atomically, so no wake-up is lost. */
+static _Noreturn void idle(void)
+{
+    printk("idle: input on COM1 and the keyboard is echoed\n");
+    for (;;) {
+        cli();
+        int c = serial_getc();
+        if (c < 0)
+            c = ps2_getc();
+        if (c < 0) {
+            sti_hlt();
+            continue;
+        }
+        sti();
+        printk("%c", c == '\r' ? '\n' : c);
+    }
+}
+
 /* kmain continued on a guarded stack, with the kernel's own page tables */
 static void kmain_late(void *arg)
 {
@@ -222,7 +242,5 @@ static void kmain_late(void *arg)
         power_off();
     if (cmdline_has("reboot"))
         power_reboot();
-    printk("idle\n");
-    for (;;)
-        sti_hlt();
+    idle();
 }

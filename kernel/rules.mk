@@ -58,9 +58,10 @@ KERNEL_OBJS = $(patsubst %,$(KERNEL_OBJDIR)/%.o,$(KERNEL_SRCS)) $(KERNEL_OBJDIR)
 KERNEL_DEFS := -DWALOS_VERSION='"$(KERNEL_VERSION)"'
 
 .SECONDEXPANSION:
-.PHONY: kernel
+.PHONY: kernel all
 
 kernel: $(KERNEL_ELF)
+all: $(KERNEL_ELF)
 
 $(KERNEL_OBJDIR)/%.c.o: %.c
 	@mkdir -p $(@D)
