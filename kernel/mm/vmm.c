@@ -48,6 +48,7 @@ uint64_t virt_to_phys(const void *va)
 }
 
 bool vmm_active(void) { return vm.active; }
+bool vmm_has_nx(void) { return vm.nx != 0; }
 uint64_t vmm_direct_size(void) { return vm.direct_size; }
 
 static uint64_t *table(uint64_t phys) { return phys_to_virt(phys); }

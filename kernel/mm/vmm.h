@@ -35,6 +35,8 @@ uint64_t vmm_stack_alloc(uint64_t pages);
 /* maps `size` bytes of device registers at physical `phys` uncached (VMM_NOCACHE) in the MMIO
  * region; returns the virtual address of phys itself, NULL when out of memory */
 void *vmm_map_mmio(uint64_t phys, uint64_t size);
+/* whether the CPU has NX (without it, W^X holds for writes only) */
+bool vmm_has_nx(void);
 /* whether the direct map is live (phys_to_virt answers through it) */
 bool vmm_active(void);
 /* the size of the direct map in bytes */
