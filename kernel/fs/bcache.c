@@ -26,6 +26,9 @@ struct bcache {
     uint64_t mirror_lba, mirror_count, mirror_stride;
     uint32_t mirror_copies;
     bool unflushed;                /* a write completed since the last FLUSH */
+    int (*writeback)(void *ctx);   /* the owner's ordered writeback, or NULL */
+    void *writeback_ctx;
+    bool in_writeback;
     struct bcache_stats stats;
 };
 
@@ -232,19 +235,43 @@ static int dev_flush(struct bcache *c)
     return err;
 }
 
+int bcache_sync_data(struct bcache *c)
+{
+    int err = write_class(c, BCACHE_DATA, BCACHE_FAT);
+    if (err != BLOCK_OK)
+        return err;
+    return dev_flush(c);
+}
+
 int bcache_sync(struct bcache *c)
 {
     c->stats.writebacks++;
-    int err = write_class(c, BCACHE_DATA, BCACHE_FAT);
+    int err = bcache_sync_data(c);
     if (err != BLOCK_OK)
         return err; /* never write META over FAT sectors that did not make it */
-    err = dev_flush(c);
-    if (err != BLOCK_OK)
-        return err;
     err = write_class(c, BCACHE_META, BCACHE_META);
     if (err != BLOCK_OK)
         return err;
     return dev_flush(c);
+}
+
+void bcache_set_writeback(struct bcache *c, int (*writeback)(void *ctx), void *ctx)
+{
+    c->writeback = writeback;
+    c->writeback_ctx = ctx;
+}
+
+/* Makes dirty buffers clean when the cache is full: the owner's writeback, or bcache_sync. */
+static int make_room(struct bcache *c)
+{
+    if (!c->writeback)
+        return bcache_sync(c);
+    if (c->in_writeback)
+        return BLOCK_EBUSY;
+    c->in_writeback = true;
+    int err = c->writeback(c->writeback_ctx);
+    c->in_writeback = false;
+    return err;
 }
 
 /* Finds a buffer to reuse: the least recently used unpinned clean one, after a writeback if needed. */
@@ -263,7 +290,7 @@ static int take_victim(struct bcache *c, struct bcache_buf **victim_out)
         }
         if (!any_unpinned)
             return BLOCK_EBUSY;
-        int err = bcache_sync(c);
+        int err = make_room(c);
         if (err != BLOCK_OK)
             return err;
     }

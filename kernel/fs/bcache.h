@@ -83,6 +83,15 @@ void bcache_put(struct bcache *cache, struct bcache_buf *buf);
  * first error (buffers that failed stay dirty). */
 int bcache_sync(struct bcache *cache);
 
+/* Writes back the DATA and FAT buffers only, then FLUSH (steps 1-2 above); META stays dirty. */
+int bcache_sync_data(struct bcache *cache);
+
+/* Installs the function the cache calls when it needs room and every unpinned buffer is dirty,
+ * instead of bcache_sync: the filesystem's own ordered writeback (kernel/fs/fat32.c fat_writeback),
+ * which must leave buffers clean and return a block error. Not called re-entrantly: a miss while it
+ * runs that finds no clean buffer fails with BLOCK_EBUSY. */
+void bcache_set_writeback(struct bcache *cache, int (*writeback)(void *ctx), void *ctx);
+
 /* Reads count sectors at lba into buf, bypassing the buffers but seeing their (newer) contents. */
 int bcache_read_direct(struct bcache *cache, uint64_t lba, uint32_t count, void *buf);
 

@@ -170,6 +170,69 @@ int fat_next(struct fat32 *fs, uint32_t cluster, uint32_t *next_out)
 
 static int commit_pending(struct fat32 *fs);
 
+/* Remembers prev's on-disk value before it is linked to a new cluster (W1). Without memory for the
+ * record, writes everything back first, so that the new cluster's entry is on the disk before the
+ * link can be. */
+static int record_link(struct fat32 *fs, uint32_t prev)
+{
+    for (uint32_t i = 0; i < fs->link_count; i++)
+        if (fs->links[i].prev == prev)
+            return FS_OK; /* the first record holds the on-disk value */
+    uint32_t old;
+    int err = fat_get(fs, prev, &old);
+    if (err)
+        return err;
+    if (old < FAT_EOC_MIN) {
+        /* prev still leads to a truncated tail waiting on the pending list (W3): relinking it now
+         * could leave a chain shorter than the size on the disk. Make the truncation durable first;
+         * then prev is a plain end of chain. */
+        if ((err = fat32_sync(fs)) != FS_OK || (err = fat_get(fs, prev, &old)) != FS_OK)
+            return err;
+    }
+    if (fs->link_count == fs->link_cap) {
+        uint32_t cap = fs->link_cap ? fs->link_cap * 2 : 64;
+        struct fat_link *l = kmalloc(sizeof *l * cap);
+        if (!l)
+            return fat_writeback(fs);
+        if (fs->link_count)
+            memcpy(l, fs->links, sizeof *l * fs->link_count);
+        kfree(fs->links);
+        fs->links = l;
+        fs->link_cap = cap;
+    }
+    fs->links[fs->link_count].prev = prev;
+    fs->links[fs->link_count].old = old;
+    fs->link_count++;
+    return FS_OK;
+}
+
+int fat_writeback(struct fat32 *fs)
+{
+    int err = FS_OK;
+    if (fs->link_count > 0) {
+        /* pass 1: new clusters' entries, with every recorded link still at its on-disk value */
+        for (uint32_t i = 0; i < fs->link_count && !err; i++) {
+            struct fat_link *l = &fs->links[i];
+            if ((err = fat_get(fs, l->prev, &l->now)) == FS_OK)
+                err = fat_set(fs, l->prev, l->old);
+        }
+        int werr = fat_block_err(bcache_sync_data(fs->cache));
+        for (uint32_t i = 0; i < fs->link_count; i++) /* always restore the in-memory FAT */
+            fat_set(fs, fs->links[i].prev, fs->links[i].now);
+        if (err || werr)
+            return err ? err : werr;
+        fs->link_count = 0;
+    }
+    /* pass 2: the links with the rest of the FAT and data, FLUSH, then META */
+    return fat_block_err(bcache_sync(fs->cache));
+}
+
+static int cache_writeback(void *ctx)
+{
+    int err = fat_writeback(ctx);
+    return err == FS_OK ? BLOCK_OK : BLOCK_EIO;
+}
+
 int fat_alloc(struct fat32 *fs, uint32_t prev, bool zero, uint32_t *cluster_out)
 {
     if (fs->read_only)
@@ -199,6 +262,8 @@ int fat_alloc(struct fat32 *fs, uint32_t prev, bool zero, uint32_t *cluster_out)
                 return fat_block_err(err);
         }
         if ((err = fat_set(fs, c, FAT_EOC)) != FS_OK)
+            return err;
+        if (prev && (err = record_link(fs, prev)) != FS_OK)
             return err;
         if (prev && (err = fat_set(fs, prev, c)) != FS_OK)
             return err;
@@ -292,7 +357,7 @@ static int write_fsinfo(struct fat32 *fs)
 
 int fat32_sync(struct fat32 *fs)
 {
-    int err = fat_block_err(bcache_sync(fs->cache));
+    int err = fat_writeback(fs);
     if (err)
         return err;
     if (fs->read_only)
@@ -301,7 +366,7 @@ int fat32_sync(struct fat32 *fs)
         return err;
     if ((err = write_fsinfo(fs)) != FS_OK)
         return err;
-    return fat_block_err(bcache_sync(fs->cache));
+    return fat_writeback(fs);
 }
 
 /* ---- nodes ------------------------------------------------------------------------------------ */
@@ -594,6 +659,7 @@ int fat32_mount(struct block_device *dev, const struct fat32_options *opts, stru
         err = FS_ENOMEM;
         goto fail;
     }
+    bcache_set_writeback(fs->cache, cache_writeback, fs);
     if (fs->num_fats > 1)
         bcache_set_mirror(fs->cache, fs->fat_lba, fs->fat_sectors, fs->fat_sectors, fs->num_fats);
     fs->zero_cluster = kzalloc(fs->cluster_size);
@@ -640,6 +706,7 @@ int fat32_unmount(struct fat32 *fs)
     bcache_destroy(fs->cache);
     kfree(fs->root);
     kfree(fs->pending);
+    kfree(fs->links);
     kfree(fs->zero_cluster);
     kfree(fs);
     return err;

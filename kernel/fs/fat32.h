@@ -29,13 +29,23 @@
  *      before that, so no cluster is ever referenced by two files on disk.
  *  W4. Rename: the old entry's removal is written back (a sync) before the new entry is created.
  *      A crash in between leaves the file's clusters as a lost chain (fsck recovers it), never two
- *      names for one chain.
+ *      names for one chain. A directory moved to another parent gets its ".." rewritten and synced
+ *      between the two, so a reachable directory never has a stale "..".
  *  W5. FSInfo (free count, next free hint) is a hint, written as META at each sync.
+ *  W5b. Names: a new name that fits in one sector (up to 195 UTF-16 units with 512-byte sectors)
+ *      is placed so it never straddles two sectors, so creating or erasing it is one sector write.
+ *  W6. FAT copies: each FAT sector is written to copy 1, then to the other copies, so copy 1 is
+ *      never older than the others.
  * What a crash may therefore leave: lost clusters (allocated but unreferenced: from unsynced
- * writes, pending frees, or rename/unlink/open-unlinked files in flight), a wrong FSInfo free count,
- * and unsynced files with their old size or old contents. Never: cross-links, a chain shorter than
- * its file size in a file that was synced, or a directory entry pointing to a free cluster.
- * Data overwritten in place is not atomic (as on any FAT implementation).
+ * writes, pending frees, or rename/unlink/open-unlinked files in flight); a wrong FSInfo free count;
+ * FAT copies that differ in the sectors being written (copy 1 is the newer, fsck uses it); a file
+ * grown since its last sync whose chain is longer than its recorded size (W1 links clusters before
+ * the entry records the size: fsck trims the extra clusters, the recorded bytes are intact); and
+ * unsynced files with their old size or old contents; an orphaned long-name part only when a longer
+ * name, or one written by another tool across a sector boundary, was being created or erased. Never: cross-links, a chain shorter than its
+ * file's size, a directory entry pointing to a free cluster, a stale "..", or lost synced data.
+ * Data overwritten in place is not atomic (as on any FAT implementation). tests/unit/fs/
+ * test_fat32_ops.c (crash_sweep) cuts a workload after every write and checks exactly this list.
  *
  * Not supported: FAT12/16, volumes whose sector size differs from the device's, file sizes of 4 GiB
  * or more (FS_EFBIG), symlinks, permissions beyond the read-only attribute (ignored). */

@@ -515,6 +515,28 @@ static int short_unique(struct fat32 *fs, uint32_t dir_first, const struct name1
 
 /* ---- creating entries ----------------------------------------------------------------------------- */
 
+/* An end mark (name[0] == 0) hides every slot after it, so the free slots in [from, to) that a new
+ * name skipped over (to keep it inside one sector) become plain free slots. */
+static int clear_end_marks(struct fat32 *fs, uint32_t dir_first, uint32_t from, uint32_t to)
+{
+    if (from >= to)
+        return FS_OK;
+    struct dir_iter it;
+    uint8_t raw[DIRENT_SIZE];
+    int err = iter_start(&it, fs, dir_first, from);
+    for (uint32_t s = from; !err && s < to && it.cluster; s++) {
+        if ((err = iter_read(&it, raw)) != FS_OK)
+            break;
+        if (raw[0] == DIRENT_END) {
+            raw[0] = DIRENT_FREE;
+            err = iter_write(&it, raw);
+        }
+        if (!err)
+            err = iter_next(&it);
+    }
+    return err;
+}
+
 /* Finds `need` consecutive free slots, extending the directory with zeroed clusters when needed.
  * *slot_out = the first. */
 static int find_free_run(struct fat32 *fs, uint32_t dir_first, uint32_t need, uint32_t *slot_out)
@@ -522,16 +544,25 @@ static int find_free_run(struct fat32 *fs, uint32_t dir_first, uint32_t need, ui
     struct dir_iter it;
     int err = iter_start(&it, fs, dir_first, 0);
     uint32_t run = 0, run_start = 0;
+    /* A name that fits in one sector never straddles two, so writing or erasing it is one sector
+     * write and a crash cannot leave half of it (an orphaned long-name part). */
+    uint32_t per_sector = fs->sector_size / DIRENT_SIZE;
+    bool one_sector = need <= per_sector;
+    uint32_t first_end = UINT32_MAX;
     uint8_t raw[DIRENT_SIZE];
     while (!err && it.cluster) {
         if ((err = iter_read(&it, raw)) != FS_OK)
             return err;
+        if (one_sector && it.slot % per_sector == 0)
+            run = 0;
+        if (raw[0] == DIRENT_END && first_end == UINT32_MAX)
+            first_end = it.slot;
         if (raw[0] == DIRENT_FREE || raw[0] == DIRENT_END) {
             if (run == 0)
                 run_start = it.slot;
             if (++run == need) {
                 *slot_out = run_start;
-                return FS_OK;
+                return clear_end_marks(fs, dir_first, first_end, run_start);
             }
         } else {
             run = 0;
@@ -542,8 +573,8 @@ static int find_free_run(struct fat32 *fs, uint32_t dir_first, uint32_t need, ui
         return err;
     /* the chain ended: append clusters (zeroed on disk first: rule W2) */
     uint32_t end = it.slot, last = it.last;
-    if (run == 0)
-        run_start = end;
+    if (run == 0 || one_sector)
+        run_start = end, run = 0;
     while (run < need) {
         if (end + slots_per_cluster(fs) > DIR_SLOTS_MAX)
             return FS_ENOSPC;
@@ -555,7 +586,7 @@ static int find_free_run(struct fat32 *fs, uint32_t dir_first, uint32_t need, ui
         run += slots_per_cluster(fs);
     }
     *slot_out = run_start;
-    return FS_OK;
+    return clear_end_marks(fs, dir_first, first_end, run_start);
 }
 
 /* Writes the long-name slots and the short slot (raw, whose name is set here) at slot. Returns the
@@ -918,12 +949,15 @@ int fat32_dir_rename(struct vfs_node *old_dir, const char *old_name, size_t old_
         goto out;
     if ((err = fat32_sync(fs)) != FS_OK) /* W4: the old name is gone on disk first */
         goto out;
+    if (is_dir && od->first_cluster != nd->first_cluster) {
+        /* W4: ".." names the new parent before the new name makes the directory reachable */
+        if ((err = set_dotdot(fs, moved_first, nd->first_cluster)) != FS_OK ||
+            (err = fat32_sync(fs)) != FS_OK)
+            goto out;
+    }
     uint64_t lba;
     uint32_t off;
     if ((err = write_entry(fs, nd->first_cluster, slot, nn, need_lfn, raw, &lba, &off)) != FS_OK)
-        goto out;
-    if (is_dir && od->first_cluster != nd->first_cluster &&
-        (err = set_dotdot(fs, moved_first, nd->first_cluster)) != FS_OK)
         goto out;
     if (live) {
         live->entry_lba = lba;

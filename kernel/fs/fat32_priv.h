@@ -45,6 +45,14 @@ struct pending_free {
     uint32_t head;        /* first cluster of the chain to free */
 };
 
+/* A link from a cluster already on the disk to a newly allocated one (rule W1 in fat32.h): the
+ * writeback writes the FAT with `prev` still holding `old`, flushes, and only then the link. */
+struct fat_link {
+    uint32_t prev;        /* the cluster whose FAT entry now points to a new cluster */
+    uint32_t old;         /* its value on the disk before (EOC, or a pending-free tail) */
+    uint32_t now;         /* scratch for fat_writeback */
+};
+
 /* A file or directory in use. Found again by its entry position while referenced. */
 struct fat32_node {
     struct vfs_node vn;          /* first: vfs_node pointers are fat32_node pointers */
@@ -84,6 +92,8 @@ struct fat32 {
     uint32_t next_free;           /* where the next search starts */
     struct pending_free *pending;
     uint32_t pending_count, pending_cap;
+    struct fat_link *links;       /* links made since the last writeback */
+    uint32_t link_count, link_cap;
     /* status */
     bool read_only;
     const char *error;            /* first damage found */
@@ -108,6 +118,10 @@ int fat_next(struct fat32 *fs, uint32_t cluster, uint32_t *next_out);
 /* Allocates one cluster marked EOC, linked after prev when prev != 0. When zero is true the cluster
  * is zero-filled on disk first. FS_ENOSPC when the volume is full (after committing pending frees). */
 int fat_alloc(struct fat32 *fs, uint32_t prev, bool zero, uint32_t *cluster_out);
+/* The ordered writeback (rules W1-W2): FAT and data without the new links, FLUSH, then the links,
+ * FLUSH, then META, FLUSH. Every writeback of the volume's cache goes through it. Returns an enum
+ * fs_err. */
+int fat_writeback(struct fat32 *fs);
 /* Queues a chain for freeing at the next sync (rule W3). keep_last: see struct pending_free. */
 int fat_free_later(struct fat32 *fs, uint32_t keep_last, uint32_t head);
 /* First sector of a cluster. */

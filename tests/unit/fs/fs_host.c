@@ -1,5 +1,6 @@
 /* tests/unit/fs/fs_host.c — host support for the filesystem tests (contract in fs_host.h). */
 #include "tests/unit/fs/fs_host.h"
+#include "kernel/fs/fat32.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -188,3 +189,122 @@ bool fsck_clean(const char *path, char *out, size_t out_size)
     int st = run_cmd(out, out_size, "fsck.fat -n '%s'", path);
     return st == 0;
 }
+
+/* ---- FAT32 volumes ------------------------------------------------------------------------- */
+
+int64_t test_clock(void *ctx)
+{
+    (void)ctx;
+    return 1700000000; /* 2023-11-14 22:13:20 UTC */
+}
+
+bool vol_open_opts(struct vol *v, const char *path, const struct fat32_options *opts)
+{
+    memset(v, 0, sizeof *v);
+    if (!file_dev_open(&v->fd, path, false))
+        return false;
+    const char *why;
+    int err = fat32_mount(&v->fd.dev, opts, &v->fs, &why);
+    if (err) {
+        printf("mount %s: error %d: %s\n", path, err, why ? why : "");
+        file_dev_close(&v->fd);
+        return false;
+    }
+    v->root = fat32_root(v->fs);
+    return true;
+}
+
+bool vol_open(struct vol *v, const char *path)
+{
+    struct fat32_options o = {.clock = test_clock};
+    return vol_open_opts(v, path, &o);
+}
+
+int vol_close(struct vol *v)
+{
+    vfs_node_release(v->root);
+    int err = fat32_unmount(v->fs);
+    file_dev_close(&v->fd);
+    return err;
+}
+
+/* Creates (or truncates) path-relative file name in dir with data. */
+int put_file(struct vfs_node *dir, const char *name, const void *data, size_t len)
+{
+    struct vfs_node *n;
+    int err = vfs_create(dir, name, strlen(name), &n);
+    if (err == FS_EEXIST) {
+        if ((err = vfs_lookup(dir, name, strlen(name), &n)) != FS_OK)
+            return err;
+        if ((err = vfs_truncate(n, 0)) != FS_OK) {
+            vfs_node_release(n);
+            return err;
+        }
+    } else if (err) {
+        return err;
+    }
+    size_t done;
+    err = n->ops->write(n, 0, data, len, &done);
+    if (!err && done != len)
+        err = FS_EIO;
+    vfs_node_release(n);
+    return err;
+}
+
+/* Reads a whole file (at most cap bytes) into buf; returns bytes or -errno. */
+long get_file(struct vfs_node *dir, const char *name, void *buf, size_t cap)
+{
+    struct vfs_node *n;
+    int err = vfs_lookup(dir, name, strlen(name), &n);
+    if (err)
+        return -err;
+    size_t done;
+    err = n->ops->read(n, 0, buf, cap, &done);
+    vfs_node_release(n);
+    return err ? -err : (long)done;
+}
+
+void check_fsck(const char *img)
+{
+    char out[4096];
+    bool ok = fsck_clean(img, out, sizeof out);
+    if (!ok)
+        printf("fsck.fat -n %s:\n%s\n", img, out);
+    CHECK(ok);
+}
+
+/* mtype of ::name equals want. */
+void check_mtype(const char *img, const char *name, const char *want)
+{
+    char out[8192];
+    int st = run_cmd(out, sizeof out, "LANG=C.UTF-8 mtype -i '%s' '::%s'", img, name);
+    CHECK_EQ(st, 0);
+    if (strcmp(out, want) != 0)
+        printf("mtype ::%s gave \"%s\", want \"%s\"\n", name, out, want);
+    CHECK(strcmp(out, want) == 0);
+}
+
+struct vfs_node *must_lookup(struct vfs_node *dir, const char *name)
+{
+    struct vfs_node *n = NULL;
+    int err = vfs_lookup(dir, name, strlen(name), &n);
+    if (err)
+        printf("lookup %s: %d\n", name, err);
+    CHECK_EQ(err, FS_OK);
+    return err ? NULL : n;
+}
+
+int count_entries(struct vfs_node *dir)
+{
+    struct vfs_dirent *ent = malloc(sizeof *ent);
+    uint64_t cookie = 0;
+    int n = 0;
+    while (vfs_readdir(dir, cookie, ent) == FS_OK) {
+        if (strcmp(ent->name, ".") && strcmp(ent->name, ".."))
+            n++;
+        cookie = ent->next_cookie;
+    }
+    free(ent);
+    return n;
+}
+

@@ -77,4 +77,36 @@ bool fsck_clean(const char *path, char *out, size_t out_size);
 /* true when a host tool is installed. */
 bool have_tool(const char *name);
 
+/* ---- FAT32 volumes (helpers shared by the FAT tests) ------------------------------------------ */
+
+struct fat32;
+struct fat32_options;
+struct vfs_node;
+
+struct vol {
+    struct file_dev fd;
+    struct fat32 *fs;
+    struct vfs_node *root;   /* one reference, dropped by vol_close */
+};
+
+/* A fixed clock: 1700000000 (2023-11-14 22:13:20 UTC). */
+int64_t test_clock(void *ctx);
+/* Opens the image and mounts it (with test_clock); false, with a message, on failure. */
+bool vol_open(struct vol *v, const char *path);
+bool vol_open_opts(struct vol *v, const char *path, const struct fat32_options *opts);
+/* Unmounts (syncing) and closes; returns fat32_unmount's result. */
+int vol_close(struct vol *v);
+/* Creates or truncates name in dir and writes data; returns an enum fs_err. */
+int put_file(struct vfs_node *dir, const char *name, const void *data, size_t len);
+/* Reads name from dir into buf (at most cap); bytes read, or -errno. */
+long get_file(struct vfs_node *dir, const char *name, void *buf, size_t cap);
+/* CHECKs that fsck.fat -n finds nothing (prints its output otherwise). */
+void check_fsck(const char *img);
+/* CHECKs that mtype of ::name prints exactly want. */
+void check_mtype(const char *img, const char *name, const char *want);
+/* vfs_lookup that CHECKs success; NULL on failure. */
+struct vfs_node *must_lookup(struct vfs_node *dir, const char *name);
+/* Entries of a directory, without "." and "..". */
+int count_entries(struct vfs_node *dir);
+
 #endif

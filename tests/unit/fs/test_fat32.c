@@ -7,104 +7,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static int64_t test_clock(void *ctx)
-{
-    (void)ctx;
-    return 1700000000; /* 2023-11-14 22:13:20 UTC */
-}
-
-struct vol {
-    struct file_dev fd;
-    struct fat32 *fs;
-    struct vfs_node *root;
-};
-
-static bool vol_open_opts(struct vol *v, const char *path, const struct fat32_options *opts)
-{
-    memset(v, 0, sizeof *v);
-    if (!file_dev_open(&v->fd, path, false))
-        return false;
-    const char *why;
-    int err = fat32_mount(&v->fd.dev, opts, &v->fs, &why);
-    if (err) {
-        printf("mount %s: error %d: %s\n", path, err, why ? why : "");
-        file_dev_close(&v->fd);
-        return false;
-    }
-    v->root = fat32_root(v->fs);
-    return true;
-}
-
-static bool vol_open(struct vol *v, const char *path)
-{
-    struct fat32_options o = {.clock = test_clock};
-    return vol_open_opts(v, path, &o);
-}
-
-static int vol_close(struct vol *v)
-{
-    vfs_node_release(v->root);
-    int err = fat32_unmount(v->fs);
-    file_dev_close(&v->fd);
-    return err;
-}
-
-/* Creates (or truncates) path-relative file name in dir with data. */
-static int put_file(struct vfs_node *dir, const char *name, const void *data, size_t len)
-{
-    struct vfs_node *n;
-    int err = vfs_create(dir, name, strlen(name), &n);
-    if (err == FS_EEXIST) {
-        if ((err = vfs_lookup(dir, name, strlen(name), &n)) != FS_OK)
-            return err;
-        if ((err = vfs_truncate(n, 0)) != FS_OK) {
-            vfs_node_release(n);
-            return err;
-        }
-    } else if (err) {
-        return err;
-    }
-    size_t done;
-    err = n->ops->write(n, 0, data, len, &done);
-    if (!err && done != len)
-        err = FS_EIO;
-    vfs_node_release(n);
-    return err;
-}
-
-/* Reads a whole file (at most cap bytes) into buf; returns bytes or -errno. */
-static long get_file(struct vfs_node *dir, const char *name, void *buf, size_t cap)
-{
-    struct vfs_node *n;
-    int err = vfs_lookup(dir, name, strlen(name), &n);
-    if (err)
-        return -err;
-    size_t done;
-    err = n->ops->read(n, 0, buf, cap, &done);
-    vfs_node_release(n);
-    return err ? -err : (long)done;
-}
-
-static void check_fsck(const char *img)
-{
-    char out[4096];
-    bool ok = fsck_clean(img, out, sizeof out);
-    if (!ok)
-        printf("fsck.fat -n %s:\n%s\n", img, out);
-    CHECK(ok);
-}
-
-/* mtype of ::name equals want. */
-static void check_mtype(const char *img, const char *name, const char *want)
-{
-    char out[8192];
-    int st = run_cmd(out, sizeof out, "LANG=C.UTF-8 mtype -i '%s' '::%s'", img, name);
-    CHECK_EQ(st, 0);
-    if (strcmp(out, want) != 0)
-        printf("mtype ::%s gave \"%s\", want \"%s\"\n", name, out, want);
-    CHECK(strcmp(out, want) == 0);
-}
-
 /* ---- tests ------------------------------------------------------------------------------------ */
 
 static void test_mount_empty(void)
@@ -200,30 +102,6 @@ static void test_mtools_files_readable(void)
     CHECK_EQ(vol_close(&v), FS_OK);
 }
 
-
-static struct vfs_node *must_lookup(struct vfs_node *dir, const char *name)
-{
-    struct vfs_node *n = NULL;
-    int err = vfs_lookup(dir, name, strlen(name), &n);
-    if (err)
-        printf("lookup %s: %d\n", name, err);
-    CHECK_EQ(err, FS_OK);
-    return err ? NULL : n;
-}
-
-static int count_entries(struct vfs_node *dir)
-{
-    struct vfs_dirent *ent = malloc(sizeof *ent);
-    uint64_t cookie = 0;
-    int n = 0;
-    while (vfs_readdir(dir, cookie, ent) == FS_OK) {
-        if (strcmp(ent->name, ".") && strcmp(ent->name, ".."))
-            n++;
-        cookie = ent->next_cookie;
-    }
-    free(ent);
-    return n;
-}
 
 static void test_dirs_rename_delete(void)
 {
