@@ -35,6 +35,7 @@ KERNEL_SRCS += \
     kernel/lib/string.c \
     kernel/lib/fmt.c \
     kernel/lib/sort.c \
+    kernel/lib/stdlib.c \
     kernel/mm/alloc.c \
     kernel/mm/pmm.c \
     kernel/mm/vmm.c \
@@ -94,7 +95,7 @@ $(KERNEL_ELF): $$(KERNEL_OBJS) $(KERNEL_LDS) tools/ksyms.py
 
 # ---- host unit tests of kernel/lib and the allocator logic ----
 UNIT_TESTS += test_kstring test_kfmt
-test_kstring_SRCS := tests/unit/kernel/test_string.c kernel/lib/string.c
+test_kstring_SRCS := tests/unit/kernel/test_string.c kernel/lib/string.c kernel/lib/stdlib.c
 test_kstring_CFLAGS := -fno-builtin
 test_kfmt_SRCS := tests/unit/kernel/test_fmt.c kernel/lib/fmt.c kernel/lib/sort.c kernel/lib/string.c
 test_kfmt_CFLAGS := -fno-builtin

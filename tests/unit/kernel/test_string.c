@@ -3,6 +3,9 @@
 #include "tests/unit/harness.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/ctype.h"
+#include "kernel/lib/stdlib.h"
+
+#include <limits.h>
 
 #include <stdint.h>
 
@@ -96,6 +99,47 @@ static void test_ctype(void)
     CHECK(!isprint(-1) && !isalpha(200));
 }
 
+static void test_strtol(void)
+{
+    char *end;
+    CHECK_EQ(strtol("  -42xyz", &end, 10), -42);
+    CHECK(*end == 'x');
+    CHECK_EQ(strtoul("0x1F", &end, 0), 31);
+    CHECK(*end == 0);
+    CHECK_EQ(strtoul("0755", NULL, 0), 493);
+    CHECK_EQ(strtoul("ff", NULL, 16), 255);
+    CHECK_EQ(strtoul("z", NULL, 36), 35);
+    CHECK_EQ(strtol("+7", NULL, 10), 7);
+    const char *none = "  abc";
+    CHECK_EQ(strtol(none, &end, 10), 0);
+    CHECK(end == none);
+    CHECK(strtoull("18446744073709551615", NULL, 10) == ULLONG_MAX);
+    CHECK(strtoull("99999999999999999999999", NULL, 10) == ULLONG_MAX);
+    CHECK(strtoll("-9223372036854775808", NULL, 10) == LLONG_MIN);
+    CHECK(strtoll("9223372036854775808", NULL, 10) == LLONG_MAX);
+    CHECK(strtoll("-99999999999999999999", NULL, 10) == LLONG_MIN);
+    CHECK_EQ(atoi("123"), 123);
+    CHECK_EQ(strtoul("0x", &end, 16), 0); /* "0x" without digits: the 0 is the number */
+    CHECK(*end == 'x');
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+static void test_bsearch(void)
+{
+    int v[] = { 1, 3, 5, 7, 9, 11 };
+    for (int i = 0; i < 6; i++)
+        CHECK(bsearch(&v[i], v, 6, sizeof v[0], cmp_int) == &v[i]);
+    int missing[] = { 0, 2, 12 };
+    for (int i = 0; i < 3; i++)
+        CHECK(bsearch(&missing[i], v, 6, sizeof v[0], cmp_int) == NULL);
+    CHECK(bsearch(&v[0], v, 0, sizeof v[0], cmp_int) == NULL);
+}
+
 int main(int argc, char **argv)
 {
     static const struct test_case tests[] = {
@@ -104,6 +148,8 @@ int main(int argc, char **argv)
         { "memset_memcmp", test_memset_memcmp },
         { "strings", test_strings },
         { "ctype", test_ctype },
+        { "strtol", test_strtol },
+        { "bsearch", test_bsearch },
         { 0, 0 },
     };
     return test_main(tests, argc, argv);
