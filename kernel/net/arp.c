@@ -76,6 +76,7 @@ static void flush_pending(struct arp_entry *e)
         e->pending[i] = NULL;
     }
     e->npending = 0;
+    e->pending_bytes = 0;
 }
 
 void arp_input(struct netdev *dev, struct netbuf *nb)
@@ -147,14 +148,18 @@ int arp_output(struct netdev *dev, struct netbuf *nb, uint32_t next_hop)
         e->requests = 0;
         e->expires_ms = stack->now_ms; /* request right away */
     }
-    /* RFC 1122 2.3.2.2: keep the newest datagrams when the queue is full */
-    if (e->npending == ARP_MAX_PENDING) {
+    /* RFC 1122 2.3.2.2: "SHOULD save at least one (the latest) packet": keep the newest datagrams
+     * when the queue is full */
+    while (e->npending > 0 &&
+           (e->npending == ARP_MAX_PENDING || e->pending_bytes + nb->len > ARP_MAX_PENDING_BYTES)) {
+        e->pending_bytes -= e->pending[0]->len;
         netbuf_free(e->pending[0]);
         stack->stats.arp_pending_drop++;
-        memmove(&e->pending[0], &e->pending[1], sizeof(e->pending[0]) * (ARP_MAX_PENDING - 1));
+        memmove(&e->pending[0], &e->pending[1], sizeof(e->pending[0]) * (size_t)(e->npending - 1));
         e->npending--;
     }
     e->pending[e->npending++] = netbuf_ref(nb);
+    e->pending_bytes += nb->len;
     if (e->expires_ms <= stack->now_ms && e->requests < ARP_MAX_REQUESTS) {
         static const uint8_t zero[6] = { 0 };
         e->requests++;

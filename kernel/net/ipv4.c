@@ -192,8 +192,24 @@ static struct netbuf *reasm_add(struct net_stack *stack, struct netbuf *nb, cons
             free_slot = s;
     }
     if (!r) {
-        if (!free_slot)
-            goto drop;
+        for (int i = 0; i < IP4_REASM_DONE; i++) {
+            struct ip4_reasm_done *d = &stack->reasm_done[i];
+            if (d->expires_ms > stack->now_ms && d->src == info->src && d->id == id && d->proto == info->proto) {
+                stack->stats.ip_frag_dup++; /* a late copy of a fragment of a finished datagram */
+                netbuf_free(nb);
+                return NULL;
+            }
+        }
+        if (!free_slot) {
+            /* all slots busy: evict the oldest datagram (often the leftovers of a duplicated one),
+             * so that stale state cannot lock reassembly out */
+            free_slot = &stack->reasm[0];
+            for (int i = 1; i < IP4_REASM_SLOTS; i++)
+                if (stack->reasm[i].expires_ms < free_slot->expires_ms)
+                    free_slot = &stack->reasm[i];
+            stack->stats.ip_reasm_drop++;
+            reasm_clear(stack, free_slot);
+        }
         r = free_slot;
         r->used = true;
         r->src = info->src;
@@ -207,17 +223,26 @@ static struct netbuf *reasm_add(struct net_stack *stack, struct netbuf *nb, cons
     size_t end = off + nb->len;
     if (end > 65535 - IP4_HLEN || (more && (nb->len & 7)) || nb->len == 0 ||
         r->nfrags == IP4_REASM_MAX_FRAGS || stack->reasm_bytes + (long)nb->len > IP4_REASM_MAX_BYTES ||
-        (!more && r->total >= 0) || (r->total >= 0 && end > (size_t)r->total))
+        (r->total >= 0 && end > (size_t)r->total))
         goto drop_all;
-    /* find the insertion point; any overlap drops the datagram */
+    /* find the insertion point; an exact duplicate (the link repeated a frame) is dropped alone, any
+     * other overlap drops the datagram */
     int at = 0;
     while (at < r->nfrags && r->frags[at]->stamp < off)
         at++;
+    if (at < r->nfrags && r->frags[at]->stamp == off && r->frags[at]->len == nb->len &&
+        (more || r->total == (int)end)) {
+        stack->stats.ip_frag_dup++;
+        netbuf_free(nb);
+        return NULL;
+    }
     if (at > 0 && r->frags[at - 1]->stamp + r->frags[at - 1]->len > off)
         goto drop_all;
     if (at < r->nfrags && r->frags[at]->stamp < end)
         goto drop_all;
     if (!more) {
+        if (r->total >= 0)
+            goto drop_all; /* a second, different last fragment */
         r->total = (int)end;
         if (r->nfrags && r->frags[r->nfrags - 1]->stamp + r->frags[r->nfrags - 1]->len > end)
             goto drop_all;
@@ -243,6 +268,12 @@ static struct netbuf *reasm_add(struct net_stack *stack, struct netbuf *nb, cons
             memcpy(whole->data + r->frags[i]->stamp, r->frags[i]->data, r->frags[i]->len);
         whole->from_addr = info->src;
         stack->stats.ip_reasm_ok++;
+        struct ip4_reasm_done *d = &stack->reasm_done[stack->reasm_done_next];
+        stack->reasm_done_next = (stack->reasm_done_next + 1) % IP4_REASM_DONE;
+        d->src = info->src;
+        d->id = id;
+        d->proto = info->proto;
+        d->expires_ms = stack->now_ms + 2000; /* late copies come within the link's reordering */
     } else {
         stack->stats.ip_reasm_drop++;
     }
@@ -250,7 +281,6 @@ static struct netbuf *reasm_add(struct net_stack *stack, struct netbuf *nb, cons
     return whole;
 drop_all:
     reasm_clear(stack, r);
-drop:
     stack->stats.ip_reasm_drop++;
     netbuf_free(nb);
     return NULL;

@@ -47,7 +47,7 @@ struct net_stats {
     uint64_t eth_rx, eth_tx, eth_drop_short, eth_drop_addr, eth_drop_type;
     uint64_t arp_rx, arp_tx, arp_drop, arp_timeouts, arp_pending_drop;
     uint64_t ip_rx, ip_tx, ip_drop_short, ip_drop_version, ip_drop_len, ip_drop_chksum, ip_drop_addr,
-        ip_drop_proto, ip_noroute, ip_frag_rx, ip_frag_tx, ip_reasm_ok, ip_reasm_drop, ip_reasm_timeout;
+        ip_drop_proto, ip_noroute, ip_frag_rx, ip_frag_tx, ip_frag_dup, ip_reasm_ok, ip_reasm_drop, ip_reasm_timeout;
     uint64_t icmp_rx, icmp_tx, icmp_drop;
     uint64_t udp_rx, udp_tx, udp_drop_short, udp_drop_chksum, udp_noport, udp_drop_queue;
     uint64_t tcp_rx, tcp_tx, tcp_drop_short, tcp_drop_chksum, tcp_drop_opts, tcp_drop_outwin,

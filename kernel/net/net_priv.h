@@ -44,7 +44,10 @@ static inline void net_put32(uint8_t *p, uint32_t v)
 
 /* ---- ARP cache (arp.c) ---- */
 #define ARP_TABLE_SIZE 16
-#define ARP_MAX_PENDING 4 /* packets queued per unresolved address (RFC 1122 2.3.2.2: at least 1) */
+/* packets queued per unresolved address (RFC 1122 2.3.2.2: at least 1): enough for the fragments of
+ * one 64 KiB datagram, and at most ARP_MAX_PENDING_BYTES */
+#define ARP_MAX_PENDING 48
+#define ARP_MAX_PENDING_BYTES (80 * 1024)
 
 enum arp_entry_state { ARP_FREE = 0, ARP_PENDING, ARP_RESOLVED };
 
@@ -57,12 +60,14 @@ struct arp_entry {
     int requests;            /* requests sent while pending */
     struct netbuf *pending[ARP_MAX_PENDING]; /* IP datagrams waiting for the address (one ref each) */
     int npending;
+    size_t pending_bytes;
 };
 
 /* ---- IPv4 reassembly (ipv4.c) ---- */
 #define IP4_REASM_SLOTS 4
 #define IP4_REASM_MAX_FRAGS 48
 #define IP4_REASM_MAX_BYTES (64 * 1024) /* whole-stack bound on buffered fragment bytes */
+#define IP4_REASM_DONE 8
 
 struct ip4_reasm {
     bool used;
@@ -110,6 +115,13 @@ struct net_stack {
     struct arp_entry arp[ARP_TABLE_SIZE];
     struct ip4_reasm reasm[IP4_REASM_SLOTS];
     long reasm_bytes;               /* bytes buffered over all slots */
+    struct ip4_reasm_done {         /* recently completed datagrams: late duplicates are dropped */
+        uint32_t src;
+        uint16_t id;
+        uint8_t proto;
+        uint64_t expires_ms;
+    } reasm_done[IP4_REASM_DONE];
+    int reasm_done_next;
     struct icmp_reply_rec replies[ICMP_REPLY_SLOTS];
     struct udp_pcb *udp_pcbs;       /* bound UDP endpoints */
     struct tcp_pcb *tcp_pcbs;       /* every TCP control block the stack demultiplexes to */

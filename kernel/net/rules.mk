@@ -6,27 +6,32 @@
 # Targets:
 #   net-freestanding   compiles every kernel/net/*.c with $(KERNEL_CFLAGS) into $(BUILD)/netcheck/
 #   test-net           suite "net": the freestanding build, the host tests (tests/unit/net/test_net.c,
-#                      two stacks over a fake link) and the randomized-frame test under ASan/UBSan.
-#                      NET_FUZZ_ITERS sets the fuzz iterations (default 20000).
+#                      two stacks over a fake link) and the randomized-input tests (fuzz_net.c), both
+#                      built with ASan/UBSan.
+#                      NET_FUZZ_ITERS sets the fuzz iterations (default 100000).
 
 NET_SRCS := $(wildcard kernel/net/*.c)
 KERNEL_SRCS += $(NET_SRCS)
 NET_FS_OBJS := $(patsubst kernel/net/%.c,$(BUILD)/netcheck/%.o,$(NET_SRCS))
 NET_TEST_SUPPORT := tests/unit/net/net_host.c tests/unit/net/fakelink.c
-NET_FUZZ_ITERS ?= 20000
+NET_FUZZ_ITERS ?= 100000
 
 $(BUILD)/netcheck/%.o: kernel/net/%.c
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/host/tests/test_net: tests/unit/net/test_net.c $(NET_SRCS) $(NET_TEST_SUPPORT) $(wildcard kernel/net/*.h kernel/net/proto/*.h tests/unit/net/*.h)
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Itests/unit -o $@ tests/unit/net/test_net.c $(NET_SRCS) $(NET_TEST_SUPPORT) $(HOST_LDFLAGS)
+# both test programs run under ASan and UBSan: any overread, leak of a block or undefined behaviour
+# in the stack fails them
+NET_SAN_CFLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -Itests/unit
+NET_TEST_DEPS := $(NET_SRCS) $(NET_TEST_SUPPORT) $(wildcard kernel/net/*.h kernel/net/proto/*.h tests/unit/net/*.h)
 
-$(BUILD)/host/tests/fuzz_net: tests/unit/net/fuzz_net.c $(NET_SRCS) $(NET_TEST_SUPPORT) $(wildcard kernel/net/*.h kernel/net/proto/*.h tests/unit/net/*.h)
+$(BUILD)/host/tests/test_net: tests/unit/net/test_net.c $(NET_TEST_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-	    -Itests/unit -o $@ tests/unit/net/fuzz_net.c $(NET_SRCS) $(NET_TEST_SUPPORT) $(HOST_LDFLAGS)
+	$(CC) $(HOST_CFLAGS) $(NET_SAN_CFLAGS) -o $@ tests/unit/net/test_net.c $(NET_SRCS) $(NET_TEST_SUPPORT) $(HOST_LDFLAGS)
+
+$(BUILD)/host/tests/fuzz_net: tests/unit/net/fuzz_net.c $(NET_TEST_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(NET_SAN_CFLAGS) -o $@ tests/unit/net/fuzz_net.c $(NET_SRCS) $(NET_TEST_SUPPORT) $(HOST_LDFLAGS)
 
 .PHONY: net-freestanding test-net
 net-freestanding: $(NET_FS_OBJS)

@@ -13,8 +13,7 @@ struct sock {
     struct tcp_pcb *tcp;      /* STREAM */
     struct udp_pcb *udp;      /* DGRAM */
     bool connect_reported;    /* the outcome of a TCP connect was reported once */
-    bool shut_rd;
-    int pending_err;          /* WASI errno kept for sock_error */
+    bool shut_rd;             /* SHUT_RD: reads see end of stream */
 };
 
 int sock_errno(int net_err)

@@ -135,3 +135,11 @@ void fakelink_advance(struct fakelink *link, uint64_t ms)
     for (uint64_t t = 0; t < ms; t++)
         fakelink_step(link);
 }
+
+void fakelink_skip(struct fakelink *link, uint64_t ms, uint64_t step)
+{
+    for (uint64_t t = 0; t + step <= ms; t += step) {
+        link->now += step - 1;
+        fakelink_step(link);
+    }
+}

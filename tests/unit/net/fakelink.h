@@ -50,5 +50,8 @@ void fakelink_step(struct fakelink *link);
 bool fakelink_run(struct fakelink *link, bool (*done)(void *arg), void *arg, uint64_t max_ms);
 /* Steps ms milliseconds. */
 void fakelink_advance(struct fakelink *link, uint64_t ms);
+/* Moves time on by ms in coarse steps of `step` ms (for long idle periods: timers fire up to step
+ * late, frames are delivered up to step late). */
+void fakelink_skip(struct fakelink *link, uint64_t ms, uint64_t step);
 
 #endif

@@ -190,7 +190,8 @@ static struct netbuf *tcp_frame(uint32_t src, uint16_t sport, uint16_t dport, ui
     th->off = (uint8_t)(((TCP_HLEN + optlen) / 4) << 4);
     th->flags = flags;
     th->window = net_htons(65535);
-    memcpy(t + TCP_HLEN, opts, optlen);
+    if (optlen)
+        memcpy(t + TCP_HLEN, opts, optlen);
     for (size_t i = 0; i < datalen; i++)
         t[TCP_HLEN + optlen + i] = (uint8_t)i;
     uint32_t sum = net_chksum_pseudo(src, IP_B, IP4_PROTO_TCP, (uint16_t)tl);
@@ -1229,6 +1230,116 @@ static void test_tcp_recovers_after_outage(void)
     teardown();
 }
 
+
+/* ---- socket API errors, keepalive, fragments through a duplicating link ---- */
+static void test_sock_errors(void)
+{
+    setup(22);
+    struct sock *t, *t2, *u;
+    size_t n;
+    char buf[8];
+    CHECK_EQ(sock_open(A, (enum sock_type)9, &t), SOCK_EINVAL);
+    CHECK_EQ(sock_open(A, SOCK_TYPE_STREAM, &t), SOCK_OK);
+    CHECK_EQ(sock_send(t, "x", 1, &n), SOCK_ENOTCONN);
+    CHECK_EQ(sock_recv(t, buf, 8, &n), SOCK_ENOTCONN);
+    CHECK_EQ(sock_accept(t, &t2), SOCK_EINVAL);
+    CHECK_EQ(sock_shutdown(t, SOCK_SHUT_WR), SOCK_ENOTCONN);
+    CHECK_EQ(sock_shutdown(t, 7), SOCK_EINVAL);
+    uint32_t ip;
+    uint16_t port;
+    CHECK_EQ(sock_peer_addr(t, &ip, &port), SOCK_ENOTCONN);
+    CHECK_EQ(sock_bind(t, 0, 8000), SOCK_OK);
+    CHECK_EQ(sock_bind(t, 0, 8001), SOCK_EINVAL);
+    CHECK_EQ(sock_listen(t, 2), SOCK_OK);
+    CHECK_EQ(sock_accept(t, &t2), SOCK_EAGAIN);
+    CHECK_EQ(sock_open(A, SOCK_TYPE_STREAM, &t2), SOCK_OK);
+    CHECK_EQ(sock_bind(t2, 0, 8000), SOCK_EADDRINUSE);
+    CHECK_EQ(sock_listen(t2, 2), SOCK_OK); /* binds an ephemeral port */
+    CHECK_EQ(sock_local_addr(t2, &ip, &port), SOCK_OK);
+    CHECK(port >= 49152);
+    CHECK_EQ(sock_connect(t2, IP_B, 80), SOCK_EISCONN);
+    sock_close(t2);
+    CHECK_EQ(sock_open(A, SOCK_TYPE_STREAM, &t2), SOCK_OK);
+    CHECK_EQ(sock_connect(t2, NET_IP4(192, 168, 9, 9), 80), SOCK_EHOSTUNREACH); /* no gateway */
+    sock_close(t2);
+    CHECK_EQ(sock_open(A, SOCK_TYPE_DGRAM, &u), SOCK_OK);
+    CHECK_EQ(sock_listen(u, 1), SOCK_ENOTSUP);
+    CHECK_EQ(sock_send(u, "x", 1, &n), SOCK_EDESTADDRREQ);
+    CHECK_EQ(sock_recv(u, buf, 8, &n), SOCK_EAGAIN);
+    static char big[70000];
+    CHECK_EQ(sock_sendto(u, big, sizeof(big), IP_B, 9, &n), SOCK_EMSGSIZE);
+    CHECK_EQ(sock_connect(u, IP_B, 9), SOCK_OK);
+    CHECK_EQ(sock_peer_addr(u, &ip, &port), SOCK_OK);
+    CHECK_EQ(port, 9);
+    CHECK_EQ(sock_send(u, "x", 1, &n), SOCK_OK);
+    CHECK_EQ(sock_errno(NET_ERR_RESET), 15);
+    CHECK_EQ(sock_errno(NET_ERR_REFUSED), 14);
+    CHECK_EQ(sock_errno(NET_ERR_WOULDBLOCK), 6);
+    CHECK_EQ(sock_errno(NET_ERR_NOTCONN), 53);
+    CHECK_EQ(sock_errno(NET_ERR_INUSE), 3);
+    CHECK_EQ(sock_errno(NET_ERR_CLOSED), 64);
+    CHECK_EQ(sock_errno(NET_ERR_TIMEOUT), 73);
+    sock_close(u);
+    sock_close(t);
+    fakelink_advance(&L, 10);
+    teardown();
+}
+
+static void test_tcp_keepalive(void)
+{
+    setup(23);
+    struct drop_plan d = { 0 };
+    L.filter = drop_filter;
+    L.filter_arg = &d;
+    struct tcp_pair p;
+    CHECK(tcp_pair_open(&p, 80, 100));
+    /* off by default (RFC 1122 4.2.3.6): three idle hours send nothing */
+    uint64_t tx = A->stats.tcp_tx + B->stats.tcp_tx;
+    fakelink_skip(&L, 3u * 3600 * 1000, 100);
+    CHECK_EQ(A->stats.tcp_tx + B->stats.tcp_tx, tx);
+    CHECK_EQ(tcp_get_state(sock_tcp(p.client)), TCP_ESTABLISHED);
+    /* on: a live peer answers the probe after two idle hours */
+    CHECK_EQ(sock_set_keepalive(p.client, 1), SOCK_OK);
+    fakelink_skip(&L, TCP_KEEPALIVE_IDLE_MS + 1000, 100);
+    CHECK_EQ(A->stats.tcp_keepalive_probes, 1);
+    CHECK_EQ(tcp_get_state(sock_tcp(p.client)), TCP_ESTABLISHED);
+    /* a vanished peer: probes go unanswered and the connection times out */
+    d.blackhole = true;
+    fakelink_skip(&L, TCP_KEEPALIVE_IDLE_MS + (TCP_KEEPALIVE_PROBES + 2) * TCP_KEEPALIVE_INTVL_MS, 100);
+    size_t n;
+    CHECK_EQ(sock_send(p.client, "x", 1, &n), SOCK_ETIMEDOUT);
+    tcp_pair_close(&p);
+    fakelink_advance(&L, 10);
+    teardown();
+}
+
+static void test_udp_fragments_dup_reorder(void)
+{
+    setup(24);
+    L.dup_ppm = 300000;
+    L.jitter_ms = 4;
+    struct sock *sa, *sb;
+    CHECK_EQ(sock_open(A, SOCK_TYPE_DGRAM, &sa), SOCK_OK);
+    CHECK_EQ(sock_open(B, SOCK_TYPE_DGRAM, &sb), SOCK_OK);
+    CHECK_EQ(sock_bind(sb, 0, 7), SOCK_OK);
+    static char buf[20000], got[20000];
+    for (size_t i = 0; i < sizeof(buf); i++)
+        buf[i] = (char)pattern(i);
+    size_t n;
+    int ok = 0;
+    for (int i = 0; i < 10; i++) {
+        CHECK_EQ(sock_sendto(sa, buf, sizeof(buf), IP_B, 7, &n), SOCK_OK);
+        fakelink_advance(&L, 20);
+        while (sock_recv(sb, got, sizeof(got), &n) == SOCK_OK)
+            ok += n == sizeof(buf) && memcmp(got, buf, n) == 0;
+    }
+    CHECK_EQ(ok, 10);
+    CHECK(B->stats.ip_frag_dup > 0);
+    sock_close(sa);
+    sock_close(sb);
+    teardown();
+}
+
 static const struct test_case tests[] = {
     { "netbuf", test_netbuf },
     { "checksum_rfc1071", test_checksum },
@@ -1251,6 +1362,9 @@ static const struct test_case tests[] = {
     { "syn_flood_bounded", test_syn_flood },
     { "corrupting_link", test_corrupting_link },
     { "out_of_memory", test_out_of_memory },
+    { "sock_errors_wasi_errno", test_sock_errors },
+    { "tcp_keepalive_off_by_default_then_on", test_tcp_keepalive },
+    { "udp_fragments_duplicated_reordered", test_udp_fragments_dup_reorder },
     { "dns_messages_compression_bounds", test_dns_messages },
     { "dns_resolver_answer_and_timeout", test_dns_resolver },
     { "dhcp_client_bind_renew_expire", test_dhcp_client },
