@@ -153,18 +153,29 @@ __attribute__((noinline)) static int call_slow(const uint32_t *ip, uint64_t *fp,
     return EXEC_CONTINUE;
 }
 
+/* The slow path of the call ops, with a handler's signature so that the call handlers reach it by
+ * a tail call and keep no stack frame: the callee and its arguments wait in x->pending_*. */
+__attribute__((noinline)) static int call_slow_op(const uint32_t *ip, uint64_t *fp, uint8_t *mem,
+                                                  struct wasm_exec *x)
+{
+    int st = call_slow(ip, fp, x, x->pending_func, x->pending_args, x->pending_ret);
+    if (st != EXEC_CONTINUE)
+        return st;
+    ip = x->ip;
+    fp = x->fp;
+    RELOAD_MEM();
+    DISPATCH();
+}
+
 /* The fast path of a call: a translated wasm function and room on the control stack. */
 #define CALL(f, args, ret_ip)                                                        \
     do {                                                                             \
         if (__builtin_expect(f->kind != RUNTIME_FUNC_WASM || !f->mfunc->code ||      \
                              x->frame_top == x->frames_end, 0)) {                    \
-            int st_ = call_slow(ip, fp, x, f, args, ret_ip);                         \
-            if (st_ != EXEC_CONTINUE)                                                \
-                return st_;                                                          \
-            ip = x->ip;                                                              \
-            fp = x->fp;                                                              \
-            RELOAD_MEM();                                                            \
-            DISPATCH();                                                              \
+            x->pending_func = f;                                                     \
+            x->pending_args = args;                                                  \
+            x->pending_ret = ret_ip;                                                 \
+            __attribute__((musttail)) return call_slow_op(ip, fp, mem, x);           \
         }                                                                            \
         struct exec_frame *rec_ = x->frame_top++;                                    \
         rec_->ret_ip = ret_ip;                                                       \

@@ -86,11 +86,13 @@
     /* d, a, i: binary op with an immediate right operand (i64: sign-extended i) */ \
     X(i32_add_imm, 3) X(i32_sub_imm, 3) X(i32_mul_imm, 3) X(i32_and_imm, 3) X(i32_or_imm, 3) \
     X(i32_xor_imm, 3) X(i32_shl_imm, 3) X(i32_shr_s_imm, 3) X(i32_shr_u_imm, 3) \
+    X(i32_rotl_imm, 3) X(i32_rotr_imm, 3) \
     X(i32_eq_imm, 3) X(i32_ne_imm, 3) X(i32_lt_s_imm, 3) X(i32_lt_u_imm, 3) X(i32_gt_s_imm, 3) \
     X(i32_gt_u_imm, 3) X(i32_le_s_imm, 3) X(i32_le_u_imm, 3) X(i32_ge_s_imm, 3) \
     X(i32_ge_u_imm, 3) \
     X(i64_add_imm, 3) X(i64_sub_imm, 3) X(i64_mul_imm, 3) X(i64_and_imm, 3) X(i64_or_imm, 3) \
     X(i64_xor_imm, 3) X(i64_shl_imm, 3) X(i64_shr_s_imm, 3) X(i64_shr_u_imm, 3) \
+    X(i64_rotl_imm, 3) X(i64_rotr_imm, 3) \
     X(i64_eq_imm, 3) X(i64_ne_imm, 3) X(i64_lt_s_imm, 3) X(i64_lt_u_imm, 3) X(i64_gt_s_imm, 3) \
     X(i64_gt_u_imm, 3) X(i64_le_s_imm, 3) X(i64_le_u_imm, 3) X(i64_ge_s_imm, 3) \
     X(i64_ge_u_imm, 3)

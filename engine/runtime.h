@@ -124,6 +124,10 @@ struct wasm_exec {
     struct wasm_instance *inst;     /* instance of the running function */
     uint64_t *stack, *stack_end;    /* value stack */
     struct exec_frame *frames, *frame_top, *frames_end; /* control stack */
+    /* a call taking the slow path (exec.c call_slow_op) */
+    struct wasm_func *pending_func;
+    uint64_t *pending_args;
+    const uint32_t *pending_ret;
     /* suspended state: where to continue */
     const uint32_t *ip;
     uint64_t *fp;

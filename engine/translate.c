@@ -564,6 +564,8 @@ static uint16_t imm_form(uint16_t op)
     case OPC_i32_shl: return OPC_i32_shl_imm;
     case OPC_i32_shr_s: return OPC_i32_shr_s_imm;
     case OPC_i32_shr_u: return OPC_i32_shr_u_imm;
+    case OPC_i32_rotl: return OPC_i32_rotl_imm;
+    case OPC_i32_rotr: return OPC_i32_rotr_imm;
     case OPC_i64_add: return OPC_i64_add_imm;
     case OPC_i64_sub: return OPC_i64_sub_imm;
     case OPC_i64_mul: return OPC_i64_mul_imm;
@@ -573,6 +575,8 @@ static uint16_t imm_form(uint16_t op)
     case OPC_i64_shl: return OPC_i64_shl_imm;
     case OPC_i64_shr_s: return OPC_i64_shr_s_imm;
     case OPC_i64_shr_u: return OPC_i64_shr_u_imm;
+    case OPC_i64_rotl: return OPC_i64_rotl_imm;
+    case OPC_i64_rotr: return OPC_i64_rotr_imm;
     default: break;
     }
     if (op >= OPC_i32_eq && op <= OPC_i32_ge_u)
@@ -585,6 +589,35 @@ static uint16_t imm_form(uint16_t op)
 static bool is_i64_op(uint16_t op)
 {
     return (op >= OPC_i64_add_imm && op <= OPC_i64_ge_u_imm);
+}
+
+/* For a binary op whose left operand is the constant: the op with operands swapped, or 0. */
+static uint16_t swapped_form(uint16_t op)
+{
+    switch (op) {
+    case OPC_i32_add: case OPC_i32_mul: case OPC_i32_and: case OPC_i32_or: case OPC_i32_xor:
+    case OPC_i32_eq: case OPC_i32_ne:
+    case OPC_i64_add: case OPC_i64_mul: case OPC_i64_and: case OPC_i64_or: case OPC_i64_xor:
+    case OPC_i64_eq: case OPC_i64_ne:
+        return op;
+    case OPC_i32_lt_s: return OPC_i32_gt_s;
+    case OPC_i32_lt_u: return OPC_i32_gt_u;
+    case OPC_i32_gt_s: return OPC_i32_lt_s;
+    case OPC_i32_gt_u: return OPC_i32_lt_u;
+    case OPC_i32_le_s: return OPC_i32_ge_s;
+    case OPC_i32_le_u: return OPC_i32_ge_u;
+    case OPC_i32_ge_s: return OPC_i32_le_s;
+    case OPC_i32_ge_u: return OPC_i32_le_u;
+    case OPC_i64_lt_s: return OPC_i64_gt_s;
+    case OPC_i64_lt_u: return OPC_i64_gt_u;
+    case OPC_i64_gt_s: return OPC_i64_lt_s;
+    case OPC_i64_gt_u: return OPC_i64_lt_u;
+    case OPC_i64_le_s: return OPC_i64_ge_s;
+    case OPC_i64_le_u: return OPC_i64_ge_u;
+    case OPC_i64_ge_s: return OPC_i64_le_s;
+    case OPC_i64_ge_u: return OPC_i64_le_u;
+    default: return 0;
+    }
 }
 
 static void op_numeric(struct tr *t, uint16_t op)
@@ -603,6 +636,12 @@ static void op_numeric(struct tr *t, uint16_t op)
     }
     struct vval b = pop(t);
     struct vval a = pop(t);
+    if (a.kind == VK_CONST && b.kind != VK_CONST && swapped_form(op)) {
+        struct vval tmp = a;
+        a = b;
+        b = tmp;
+        op = swapped_form(op);
+    }
     uint16_t imm = imm_form(op);
     if (imm && b.kind == VK_CONST &&
         (!is_i64_op(imm) || (int64_t)b.k == (int64_t)(int32_t)b.k)) {
