@@ -110,3 +110,6 @@ test_kboot_CFLAGS := -fno-builtin
 .PHONY: kernel-boottime
 kernel-boottime: $$(ISO) $$(QEMU_WALOS_IMG)
 	@tools/kernel-boottime $(ISO) $(QEMU_WALOS_IMG)
+UNIT_TESTS += test_kpmm
+test_kpmm_SRCS := tests/unit/kernel/test_pmm.c kernel/mm/pmm.c kernel/lib/string.c
+test_kpmm_CFLAGS := -fno-builtin -include tests/unit/kernel/stub_kernel.h

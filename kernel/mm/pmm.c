@@ -13,6 +13,7 @@
 static struct {
     uint64_t bitmap_phys; /* the bitmap lives in RAM: reached through phys_to_virt */
     uint64_t npages;      /* pages covered by the bitmap */
+    uint64_t bitmap_bytes;/* page-rounded */
     uint64_t free;
     uint64_t total;
     uint64_t hint;        /* where the next search starts */
@@ -41,7 +42,7 @@ static uint64_t free_range(uint64_t base, uint64_t len, uint64_t kbase, uint64_t
     for (uint64_t pg = base / PAGE_SIZE; pg < (base + len) / PAGE_SIZE && pg < pmm.npages; pg++) {
         uint64_t pa = pg * PAGE_SIZE;
         if (pa < LOW_RESERVED || overlaps(pa, PAGE_SIZE, kbase, ksize) ||
-            overlaps(pa, PAGE_SIZE, pmm.bitmap_phys, PAGE_ROUND_UP(pmm.npages / 8 + 8)) || !is_used(pg))
+            overlaps(pa, PAGE_SIZE, pmm.bitmap_phys, pmm.bitmap_bytes) || !is_used(pg))
             continue;
         set_free(pg);
         n++;
@@ -58,6 +59,7 @@ int pmm_init(const struct bootinfo_mmap_entry *map, uint32_t count, uint64_t kba
             top = map[i].base + map[i].length;
     pmm.npages = top / PAGE_SIZE;
     uint64_t bytes = PAGE_ROUND_UP((pmm.npages + 63) / 64 * 8);
+    pmm.bitmap_bytes = bytes;
     ksize = PAGE_ROUND_UP(ksize);
     pmm.bitmap_phys = 0;
     for (uint32_t i = 0; i < count && !pmm.bitmap_phys; i++) {
