@@ -2,7 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fakelink.h"
-#include "kernel/net/net.h"
+#include "kernel/net/net_priv.h"
+#include "kernel/net/proto/eth.h"
+#include "kernel/net/proto/ipv4.h"
 
 static uint32_t rnd(struct fakelink *l)
 {
@@ -17,6 +19,31 @@ static uint32_t rnd(struct fakelink *l)
 static bool chance(struct fakelink *l, uint32_t ppm)
 {
     return ppm && rnd(l) % 1000000u < ppm;
+}
+
+
+/* True when the frame's IPv4 header checksum and (for unfragmented datagrams) its transport checksum
+ * are right. Non-IPv4 frames pass. */
+static bool checksums_ok(const struct netbuf *nb)
+{
+    const uint8_t *f = nb->data;
+    if (nb->len < ETH_HLEN + IP4_HLEN || f[12] != 0x08 || f[13] != 0x00)
+        return true;
+    const struct ip4_hdr *ih = (const struct ip4_hdr *)(f + ETH_HLEN);
+    size_t hl = (size_t)(ih->ver_ihl & 15) * 4, tl = net_ntohs(ih->total_len);
+    if (ETH_HLEN + tl > nb->len || tl < hl)
+        return false;
+    if (net_chksum_fold(net_chksum_add(0, ih, hl)) != 0)
+        return false;
+    if (net_ntohs(ih->frag) & (IP4_FLAG_MF | IP4_OFFSET_MASK))
+        return true;
+    const uint8_t *t = f + ETH_HLEN + hl;
+    size_t n = tl - hl;
+    uint32_t sum = ih->proto == IP4_PROTO_ICMP ? 0
+                   : net_chksum_pseudo(net_ntohl(ih->src), net_ntohl(ih->dst), ih->proto, (uint16_t)n);
+    if (ih->proto == IP4_PROTO_UDP && n >= 8 && t[6] == 0 && t[7] == 0)
+        return true; /* no checksum */
+    return net_chksum_fold(net_chksum_add(sum, t, n)) == 0;
 }
 
 static void enqueue(struct fakelink *l, struct netbuf *c, int to_side)
@@ -36,6 +63,8 @@ static int link_transmit(struct netdev *dev, struct netbuf *nb)
     struct fakelink_end *e = (struct fakelink_end *)dev;
     struct fakelink *l = e->link;
     l->sent++;
+    if (!checksums_ok(nb))
+        l->bad_frames++;
     if (l->filter && !l->filter(l->filter_arg, e->side, nb)) {
         l->dropped++;
         return 0;

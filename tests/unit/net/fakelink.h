@@ -2,7 +2,8 @@
  *
  * Each end is a struct netdev. A frame transmitted on one end is copied into the link's queue and
  * delivered to the other end's stack after `delay_ms` (+ up to `jitter_ms` random extra, which
- * reorders frames). The link can drop, duplicate and corrupt frames at given rates (per million), and
+ * reorders frames). Every frame a stack transmits is checked first: a wrong IPv4, TCP, UDP or ICMP
+ * checksum counts in bad_frames (tests assert none). The link can drop, duplicate and corrupt frames at given rates (per million), and
  * a filter callback can drop chosen frames. Time is the test's: fakelink_step advances one ms,
  * delivers what is due and runs net_tick on both stacks. Deterministic for a given seed. */
 #ifndef TESTS_UNIT_NET_FAKELINK_H
@@ -37,6 +38,7 @@ struct fakelink {
     struct netbuf *queue[FAKELINK_MAX_QUEUE]; /* in flight; nb->stamp = delivery time, from_port = side */
     int nqueue;
     uint64_t sent, delivered, dropped, duplicated, corrupted;
+    uint64_t bad_frames;     /* frames a stack sent with a wrong IPv4/TCP/UDP/ICMP checksum */
 };
 
 /* Sets up a link with two fresh stacks: side 0 is 10.0.0.1/24, side 1 is 10.0.0.2/24 (MTU 1500).

@@ -46,6 +46,7 @@ static void setup(uint32_t seed)
 /* Teardown: everything freed, nothing leaked (lwIP's pool checks, for netbufs and all blocks). */
 static void teardown(void)
 {
+    CHECK_EQ(L.bad_frames, 0);
     fakelink_destroy(&L);
     CHECK_EQ(netbuf_live(), 0);
     CHECK_EQ(net_host_live_blocks(), blocks_before);
@@ -1340,6 +1341,106 @@ static void test_udp_fragments_dup_reorder(void)
     teardown();
 }
 
+
+/* ---- a scripted peer: raw segments in, the stack's segments captured and checked on the wire ---- */
+struct capture {
+    uint8_t frames[16][1600];
+    size_t lens[16];
+    int n;
+};
+
+static bool capture_filter(void *arg, int from_side, const struct netbuf *nb)
+{
+    struct capture *c = arg;
+    if (from_side == 1 && c->n < 16 && tcp_payload_len(nb) + 1 > 0 && nb->len <= 1600 &&
+        nb->data[12] == 0x08 && nb->data[ETH_HLEN + 9] == IP4_PROTO_TCP) {
+        memcpy(c->frames[c->n], nb->data, nb->len);
+        c->lens[c->n++] = nb->len;
+    }
+    return false; /* A never sees B's answers: the test plays A */
+}
+
+static const struct tcp_hdr *captured_tcp(struct capture *c, int i)
+{
+    return (const struct tcp_hdr *)(c->frames[i] + ETH_HLEN + IP4_HLEN);
+}
+
+static void test_tcp_scripted_peer(void)
+{
+    setup(25);
+    struct capture cap = { .n = 0 };
+    struct sock *l, *s = NULL;
+    CHECK_EQ(sock_open(B, SOCK_TYPE_STREAM, &l), SOCK_OK);
+    CHECK_EQ(sock_bind(l, 0, 80), SOCK_OK);
+    CHECK_EQ(sock_listen(l, 4), SOCK_OK);
+    /* B knows A's MAC without asking */
+    icmp_echo_request(A, IP_B, 1, 1, 0);
+    fakelink_advance(&L, 10);
+    L.filter = capture_filter;
+    L.filter_arg = &cap;
+    /* SYN with MSS 1000 and window scale 7 */
+    const uint8_t opts[] = { TCP_OPT_MSS, 4, 0x03, 0xe8, TCP_OPT_NOP, TCP_OPT_WSCALE, 3, 7 };
+    uint32_t iss = 1000000;
+    inject(tcp_frame(IP_A, 5555, 80, iss, 0, TCP_SYN, opts, sizeof(opts), 0));
+    fakelink_step(&L);
+    CHECK_EQ(cap.n, 1);
+    const struct tcp_hdr *th = captured_tcp(&cap, 0);
+    CHECK_EQ(th->flags, TCP_SYN | TCP_ACK);
+    CHECK_EQ(net_ntohl(th->ack), iss + 1);
+    CHECK_EQ(net_ntohs(th->window), 65535); /* a SYN's window is never scaled (RFC 7323 2.2) */
+    CHECK_EQ(th->off >> 4, 7);              /* 20 + MSS 4 + NOP + WS 3 */
+    const uint8_t *o = (const uint8_t *)th + TCP_HLEN;
+    CHECK(o[0] == TCP_OPT_MSS && o[1] == 4 && ((o[2] << 8) | o[3]) == 1460);
+    CHECK(o[4] == TCP_OPT_NOP && o[5] == TCP_OPT_WSCALE && o[6] == 3 && o[7] == 2); /* 128 KiB >> 2 */
+    uint32_t b_iss = net_ntohl(th->seq);
+    /* the handshake's ACK carries data */
+    struct netbuf *nb = tcp_frame(IP_A, 5555, 80, iss + 1, b_iss + 1, TCP_ACK | TCP_PSH, NULL, 0, 10);
+    inject(nb);
+    CHECK_EQ(sock_accept(l, &s), SOCK_OK);
+    if (!s) {
+        sock_close(l);
+        teardown();
+        return;
+    }
+    struct tcp_info ti;
+    tcp_get_info(sock_tcp(s), &ti);
+    CHECK_EQ(ti.mss, 1000);
+    CHECK_EQ(ti.snd_wscale, 7);
+    CHECK_EQ(ti.snd_wnd, 65535u << 7);
+    char buf[16];
+    size_t n;
+    /* one small segment: the ACK is delayed (RFC 9293 3.8.6.3), then comes with the window scaled */
+    fakelink_advance(&L, TCP_DELACK_MS - 10);
+    CHECK_EQ(cap.n, 1);
+    fakelink_advance(&L, 20);
+    CHECK_EQ(cap.n, 2);
+    th = captured_tcp(&cap, 1);
+    CHECK_EQ(th->flags, TCP_ACK);
+    CHECK_EQ(net_ntohl(th->ack), iss + 11);
+    CHECK_EQ(net_ntohs(th->window), (128 * 1024 - 10) >> 2);
+    CHECK_EQ(sock_recv(s, buf, sizeof(buf), &n), SOCK_OK);
+    CHECK_EQ(n, 10);
+    CHECK_EQ(cap.n, 2); /* the window grew by 10 bytes only: no update (RFC 9293 3.8.6.2.2) */
+    /* data from B respects our MSS of 1000 */
+    static char big[3000];
+    CHECK_EQ(sock_send(s, big, sizeof(big), &n), SOCK_OK);
+    CHECK_EQ(cap.n, 5);
+    CHECK_EQ(net_ntohs(((const struct ip4_hdr *)(cap.frames[2] + ETH_HLEN))->total_len), 20 + 20 + 1000);
+    /* our FIN: acknowledged at once, B goes to CLOSE_WAIT */
+    inject(tcp_frame(IP_A, 5555, 80, iss + 11, b_iss + 1 + 3000, TCP_FIN | TCP_ACK, NULL, 0, 0));
+    CHECK_EQ(cap.n, 6);
+    th = captured_tcp(&cap, 5);
+    CHECK_EQ(net_ntohl(th->ack), iss + 12);
+    CHECK_EQ(tcp_get_state(sock_tcp(s)), TCP_CLOSE_WAIT);
+    /* an exact RST ends it: ECONNRESET */
+    inject(tcp_frame(IP_A, 5555, 80, iss + 12, 0, TCP_RST, NULL, 0, 0));
+    CHECK_EQ(tcp_get_state(sock_tcp(s)), TCP_CLOSED);
+    CHECK_EQ(sock_recv(s, buf, sizeof(buf), &n), SOCK_ECONNRESET);
+    sock_close(s);
+    sock_close(l);
+    teardown();
+}
+
 static const struct test_case tests[] = {
     { "netbuf", test_netbuf },
     { "checksum_rfc1071", test_checksum },
@@ -1353,6 +1454,7 @@ static const struct test_case tests[] = {
     { "tcp_fast_retransmit_single_loss", test_tcp_fast_retransmit_single_loss },
     { "tcp_rto_backoff_and_timeout", test_tcp_rto_backoff_and_timeout },
     { "tcp_recovers_after_outage", test_tcp_recovers_after_outage },
+    { "tcp_scripted_peer_wire_format", test_tcp_scripted_peer },
     { "tcp_loopback", test_tcp_loopback },
     { "tcp_close_orders_time_wait", test_tcp_close_orders },
     { "tcp_simultaneous_open", test_tcp_simultaneous_open },
