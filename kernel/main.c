@@ -179,9 +179,11 @@ static void print_facts(void)
     else
         printk("framebuffer: none (serial console only)\n");
     struct rtc_time t;
-    if (rtc_read(&t) == 0)
+    if (rtc_read(&t) == 0) {
+        timer_set_realtime(rtc_to_unix(&t));
         printk("rtc: %04u-%02u-%02u %02u:%02u:%02u UTC (unix %ld)\n", t.year, t.month, t.day, t.hour,
                t.minute, t.second, (long)rtc_to_unix(&t));
+    }
     uint32_t a, b, c, d;
     cpuid(1, 0, &a, &b, &c, &d);
     printk("fpu: %s, %u-byte state area, XCR0 0x%lx\n", fpu_uses_xsave() ? "XSAVE" : "FXSAVE",

@@ -99,6 +99,11 @@ static int test_rtc(void)
     struct rtc_time epoch = { 1970, 1, 1, 0, 0, 0 }, y2k = { 2000, 3, 1, 12, 0, 0 };
     ST_CHECK(rtc_to_unix(&epoch) == 0);
     ST_CHECK(rtc_to_unix(&y2k) == 951912000);
+    /* the wall clock runs from the RTC at boot; both agree to within a few seconds */
+    int64_t wall = timer_realtime_ns() / 1000000000LL;
+    ST_CHECK(rtc_read(&t) == 0);
+    int64_t rtc = rtc_to_unix(&t);
+    ST_CHECK(wall > rtc - 3 && wall < rtc + 3);
     return failed;
 }
 

@@ -9,6 +9,8 @@ static struct {
     uint64_t tsc_hz, lapic_hz;
     uint64_t tsc0;
     volatile uint64_t ticks;
+    int64_t realtime_base_ns; /* wall-clock ns at monotonic time realtime_mono_ns */
+    uint64_t realtime_mono_ns;
 } tm;
 
 static void tick(struct trap_frame *f)
@@ -51,4 +53,17 @@ void timer_delay_ns(uint64_t ns)
     uint64_t end = timer_ns() + ns;
     while (timer_ns() < end)
         cpu_pause();
+}
+
+void timer_set_realtime(int64_t unix_seconds)
+{
+    tm.realtime_mono_ns = timer_ns();
+    tm.realtime_base_ns = unix_seconds * 1000000000LL;
+}
+
+int64_t timer_realtime_ns(void)
+{
+    if (!tm.realtime_base_ns)
+        return 0;
+    return tm.realtime_base_ns + (int64_t)(timer_ns() - tm.realtime_mono_ns);
 }

@@ -19,6 +19,10 @@ uint64_t timer_tsc_hz(void);
 uint64_t timer_lapic_hz(void);
 /* TSC cycles -> nanoseconds with the calibrated frequency */
 uint64_t timer_tsc_to_ns(uint64_t cycles);
+/* the wall clock: kmain sets the base once from the CMOS RTC (UTC seconds since 1970 at the moment
+ * of the call); timer_realtime_ns is that base advanced by the monotonic clock (0 before it is set) */
+void timer_set_realtime(int64_t unix_seconds);
+int64_t timer_realtime_ns(void);
 /* spins (interrupts as they are) for at least ns nanoseconds */
 void timer_delay_ns(uint64_t ns);
 
