@@ -203,13 +203,15 @@ static int check_imports(const char *path, const wasm_module *m)
     for (uint32_t i = 0; i < wasm_module_import_count(m); i++) {
         struct wasm_import_info imp;
         wasm_module_import(m, i, &imp);
-        if (strcmp(imp.module, "wasi_snapshot_preview1") != 0) {
+        if (strcmp(imp.module, "wasi_snapshot_preview1") != 0 &&
+            strcmp(imp.module, "wasi_unstable") != 0) {
             fprintf(stderr, "walos-run: %s: unknown import module \"%s\" (import %s.%s); only "
-                    "wasi_snapshot_preview1 is provided\n", path, imp.module, imp.module, imp.name);
+                    "wasi_snapshot_preview1 (and the older wasi_unstable) is provided\n", path,
+                    imp.module, imp.module, imp.name);
             return EXIT_CANNOT_RUN;
         }
         if (imp.kind != WASM_EXTERN_FUNC || !wasi_provides(imp.module, imp.name)) {
-            fprintf(stderr, "walos-run: %s: unknown import %s.%s: not a WASI preview1 function\n",
+            fprintf(stderr, "walos-run: %s: unknown import %s.%s: not a WASI function\n",
                     path, imp.module, imp.name);
             return EXIT_CANNOT_RUN;
         }

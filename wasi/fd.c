@@ -124,25 +124,31 @@ int wasi_fd_fdstat_set_rights(struct wasm_host_call *call, uint64_t *slots, uint
     return wasi_return(slots, WASI_ESUCCESS);
 }
 
+int wasi_fd_stat(struct wasm_host_call *call, uint32_t fd, struct plat_filestat *st)
+{
+    struct wasi_fd *f;
+    int err = simple(call, fd, WASI_RIGHT_FD_FILESTAT_GET, &f);
+    if (err == WASI_ESUCCESS)
+        err = plat_fd_stat(f->handle, st);
+    if (err == WASI_ESUCCESS &&
+        (f->filetype == WASI_FILETYPE_SOCKET_STREAM || f->filetype == WASI_FILETYPE_SOCKET_DGRAM))
+        st->filetype = f->filetype;
+    return err;
+}
+
 /* fd_filestat_get(fd) -> (errno, filestat) */
 int wasi_fd_filestat_get(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem,
                          uint64_t mem_size)
 {
-    struct wasi_fd *f;
-    int err = simple(call, (uint32_t)slots[0], WASI_RIGHT_FD_FILESTAT_GET, &f);
+    struct plat_filestat st;
+    int err = wasi_fd_stat(call, (uint32_t)slots[0], &st);
     if (err)
         return wasi_return(slots, err);
     uint8_t *out = wasi_guest(mem, mem_size, (uint32_t)slots[1], WASI_FILESTAT_SIZE);
     if (!out)
         return wasi_return(slots, WASI_EFAULT);
-    struct plat_filestat st;
-    err = plat_fd_stat(f->handle, &st);
-    if (err == WASI_ESUCCESS) {
-        if (f->filetype == WASI_FILETYPE_SOCKET_STREAM || f->filetype == WASI_FILETYPE_SOCKET_DGRAM)
-            st.filetype = f->filetype;
-        wasi_put_filestat(out, &st);
-    }
-    return wasi_return(slots, err);
+    wasi_put_filestat(out, &st);
+    return wasi_return(slots, WASI_ESUCCESS);
 }
 
 int wasi_fd_filestat_set_size(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem,

@@ -216,26 +216,33 @@ int wasi_path_create_directory(struct wasm_host_call *call, uint64_t *slots, uin
     return wasi_return(slots, err);
 }
 
-/* path_filestat_get(fd, flags: lookupflags, path) -> (errno, filestat) */
-int wasi_path_filestat_get(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem,
-                           uint64_t mem_size)
+int wasi_path_stat(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size,
+                   struct plat_filestat *st)
 {
-    uint8_t *out = wasi_guest(mem, mem_size, (uint32_t)slots[4], WASI_FILESTAT_SIZE);
     struct walk w;
     int err = path_begin(call, mem, mem_size, (uint32_t)slots[0], WASI_RIGHT_PATH_FILESTAT_GET,
                          (uint32_t)slots[2], (uint32_t)slots[3],
                          (uint32_t)slots[1] & WASI_LOOKUP_SYMLINK_FOLLOW, &w);
     if (err)
-        return wasi_return(slots, err);
-    struct plat_filestat st;
-    err = plat_stat_at(walk_dir(&w), w.name, &st);
-    if (err == WASI_ESUCCESS && w.trailing_slash && st.filetype != WASI_FILETYPE_DIRECTORY)
+        return err;
+    err = plat_stat_at(walk_dir(&w), w.name, st);
+    if (err == WASI_ESUCCESS && w.trailing_slash && st->filetype != WASI_FILETYPE_DIRECTORY)
         err = WASI_ENOTDIR;
+    walk_release(&w);
+    return err;
+}
+
+/* path_filestat_get(fd, flags: lookupflags, path) -> (errno, filestat) */
+int wasi_path_filestat_get(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem,
+                           uint64_t mem_size)
+{
+    uint8_t *out = wasi_guest(mem, mem_size, (uint32_t)slots[4], WASI_FILESTAT_SIZE);
+    struct plat_filestat st;
+    int err = wasi_path_stat(call, slots, mem, mem_size, &st);
     if (err == WASI_ESUCCESS && !out)
         err = WASI_EFAULT;
     if (err == WASI_ESUCCESS)
         wasi_put_filestat(out, &st);
-    walk_release(&w);
     return wasi_return(slots, err);
 }
 

@@ -91,7 +91,6 @@ static void read_sub(struct wasi_ctx *ctx, const uint8_t *raw, uint64_t start, s
 /* poll_oneoff(in: ptr<subscription>, out: ptr<event>, nsubscriptions) -> (errno, size) */
 int wasi_poll_oneoff(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size)
 {
-    struct wasi_ctx *ctx = call->host_data;
     uint32_t n = (uint32_t)slots[2];
     const uint8_t *in = wasi_guest(mem, mem_size, (uint32_t)slots[0],
                                    (uint64_t)n * WASI_SUBSCRIPTION_SIZE);
@@ -99,8 +98,13 @@ int wasi_poll_oneoff(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem,
     uint8_t *nevents = wasi_guest(mem, mem_size, (uint32_t)slots[3], 4);
     if (!in || !out || !nevents)
         return wasi_return(slots, WASI_EFAULT);
+    return wasi_return(slots, wasi_poll(call->host_data, in, n, out, nevents));
+}
+
+int wasi_poll(struct wasi_ctx *ctx, const uint8_t *in, uint32_t n, uint8_t *out, uint8_t *nevents)
+{
     if (n == 0)
-        return wasi_return(slots, WASI_EINVAL);
+        return WASI_EINVAL;
 
     struct sub inline_subs[INLINE_SUBS];
     struct plat_pollfd inline_pfds[INLINE_SUBS];
@@ -114,7 +118,7 @@ int wasi_poll_oneoff(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem,
                 plat_free(subs);
             if (pfds != inline_pfds)
                 plat_free(pfds);
-            return wasi_return(slots, WASI_ENOMEM);
+            return WASI_ENOMEM;
         }
     }
     uint64_t start;
@@ -185,5 +189,5 @@ int wasi_poll_oneoff(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem,
         plat_free(pfds);
     if (err == WASI_ESUCCESS)
         wasi_st32(nevents, count);
-    return wasi_return(slots, err);
+    return err;
 }

@@ -40,11 +40,13 @@ int wasi_ctx_preopen_dir(struct wasi_ctx *ctx, plat_handle dir, const char *gues
 int wasi_ctx_preopen_socket(struct wasi_ctx *ctx, plat_handle listener);
 
 /* Defines every preview1 function in `l` under module "wasi_snapshot_preview1", each with its
- * signature, host_data = ctx (which must outlive the linker's store). Returns WASM_OK or the
- * linker's error. */
+ * signature, host_data = ctx (which must outlive the linker's store), and the same functions under
+ * the older "wasi_unstable" (snapshot 0: its different layouts are converted, wasi/unstable.c).
+ * Returns WASM_OK or the linker's error. */
 int wasi_link(struct wasi_ctx *ctx, wasm_linker *l);
 
-/* Whether (module, name) is a function wasi/ provides: for clear "unknown import" messages. */
+/* Whether (module, name) is a function wasi/ provides (either module): for clear "unknown import"
+ * messages. */
 bool wasi_provides(const char *module, const char *name);
 
 #endif

@@ -110,6 +110,18 @@ static inline int wasi_return(uint64_t *slots, int err)
 /* Writes a filestat at guest address p (WASI_FILESTAT_SIZE bytes, already checked). */
 void wasi_put_filestat(uint8_t *p, const struct plat_filestat *st);
 
+/* ---- shared by preview1 and wasi_unstable (unstable.c) ---- */
+/* fd_filestat_get's work: the stat of fd (rights checked). */
+int wasi_fd_stat(struct wasm_host_call *call, uint32_t fd, struct plat_filestat *st);
+/* path_filestat_get's work, from its slots (fd, flags, path, path_len). */
+int wasi_path_stat(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size,
+                   struct plat_filestat *st);
+/* poll_oneoff's work on n subscriptions in preview1 layout at host address `in` (checked or
+ * converted by the caller); events go to `out`, their count to `nevents`. Returns an errno or
+ * PLAT_WOULD_BLOCK. */
+int wasi_poll(struct wasi_ctx *ctx, const uint8_t *in, uint32_t n, uint8_t *out,
+              uint8_t *nevents);
+
 /* ---- path resolution (path.c) ---- */
 /* Validates fstflags for set_times calls: WASI_EINVAL for X together with X_NOW or unknown bits. */
 int wasi_check_fstflags(uint16_t fstflags);
@@ -161,5 +173,15 @@ int wasi_sock_accept(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem,
 int wasi_sock_recv(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size);
 int wasi_sock_send(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size);
 int wasi_sock_shutdown(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size);
+
+/* wasi_unstable (snapshot 0) variants of the four calls whose layouts or constants differ */
+int wasi_unstable_fd_seek(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem,
+                          uint64_t mem_size);
+int wasi_unstable_fd_filestat_get(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem,
+                                  uint64_t mem_size);
+int wasi_unstable_path_filestat_get(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem,
+                                    uint64_t mem_size);
+int wasi_unstable_poll_oneoff(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem,
+                              uint64_t mem_size);
 
 #endif

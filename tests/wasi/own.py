@@ -101,6 +101,8 @@ def cases(walos_run, d):
         ('own/max_memory_refuses_grow', lambda: expect(
             run(walos_run, ['--max-memory', '131072', w('grow')]), 3)),
         ('own/memory_grows_without_limit', lambda: expect(run(walos_run, [w('grow')]), 0)),
+        ('own/wasi_unstable_module', lambda: expect(run(walos_run, [w('unstable_hello')]), 5,
+                                                    stdout='unstable ok\n')),
         ('own/load_not_wasm', lambda: expect(run(walos_run, [bad]), CANNOT_RUN,
             stderr_has=('not a WebAssembly module',), stderr_lines=1)),
         ('own/load_bad_version', lambda: expect(run(walos_run, [version]), CANNOT_RUN,

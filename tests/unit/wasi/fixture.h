@@ -54,7 +54,8 @@ int wasm_linker_define_func(wasm_linker *l, const char *module, const char *name
                             const char *signature, wasm_host_fn fn, void *host_data)
 {
     (void)l, (void)name, (void)fn, (void)host_data;
-    if (strcmp(module, "wasi_snapshot_preview1") != 0 || signature[0] != '(')
+    if ((strcmp(module, "wasi_snapshot_preview1") != 0 && strcmp(module, "wasi_unstable") != 0) ||
+        signature[0] != '(')
         return WASM_ERR_ARG;
     defined_count++;
     defined_last_sig = signature;

@@ -357,6 +357,47 @@ static void test_sockets_refuse_non_sockets(void)
     CHECK_EQ(call(wasi_sock_accept, 3, A(ROOT_FD), A(0), A(out)), WASI_ENOTCAPABLE);
 }
 
+/* wasi_unstable (snapshot 0): whence numbering, 56-byte filestat, 56-byte subscriptions */
+static void test_unstable_layouts(void)
+{
+    fixture_setup();
+    uint32_t fd, pos = alloc_mem(8), st = alloc_mem(56);
+    CHECK_EQ(open_path(ROOT_FD, 0, "file", 0, WASI_RIGHT_FD_READ | WASI_RIGHT_FD_SEEK |
+                       WASI_RIGHT_FD_TELL | WASI_RIGHT_FD_FILESTAT_GET, 0, &fd), WASI_ESUCCESS);
+    CHECK_EQ(call(wasi_unstable_fd_seek, 4, A(fd), A(0), A(1), A(pos)), WASI_ESUCCESS);  /* END */
+    CHECK_EQ(wasi_ld64(mem + pos), 5);
+    CHECK_EQ(call(wasi_unstable_fd_seek, 4, A(fd), A(1), A(2), A(pos)), WASI_ESUCCESS);  /* SET */
+    CHECK_EQ(wasi_ld64(mem + pos), 1);
+    CHECK_EQ(call(wasi_unstable_fd_seek, 4, A(fd), A(1), A(0), A(pos)), WASI_ESUCCESS);  /* CUR */
+    CHECK_EQ(wasi_ld64(mem + pos), 2);
+    CHECK_EQ(call(wasi_unstable_fd_seek, 4, A(fd), A(0), A(3), A(pos)), WASI_EINVAL);
+    memset(mem + st, 0xee, 56);
+    CHECK_EQ(call(wasi_unstable_fd_filestat_get, 2, A(fd), A(st)), WASI_ESUCCESS);
+    CHECK_EQ(mem[st + 16], WASI_FILETYPE_REGULAR_FILE);
+    CHECK_EQ(wasi_ld32(mem + st + 20), 1);
+    CHECK_EQ(wasi_ld64(mem + st + 24), 5);
+    CHECK_EQ(call(wasi_unstable_fd_filestat_get, 2, A(fd), A(MEM_SIZE - 55)), WASI_EFAULT);
+    uint32_t p = put_str("file");
+    memset(mem + st, 0xee, 56);
+    CHECK_EQ(call(wasi_unstable_path_filestat_get, 5, A(ROOT_FD), A(0), A(p), A(4), A(st)),
+             WASI_ESUCCESS);
+    CHECK_EQ(wasi_ld32(mem + st + 20), 1);
+    CHECK_EQ(wasi_ld64(mem + st + 24), 5);
+    uint32_t sub = alloc_mem(56), ev = alloc_mem(WASI_EVENT_SIZE), n = alloc_mem(4);
+    uint32_t t0 = alloc_mem(8), t1 = alloc_mem(8);
+    wasi_st64(mem + sub, 77);
+    mem[sub + 8] = WASI_EVENT_CLOCK;
+    wasi_st64(mem + sub + 16, 0x1234);          /* identifier */
+    wasi_st32(mem + sub + 24, WASI_CLOCK_MONOTONIC);
+    wasi_st64(mem + sub + 32, 15000000);        /* 15 ms */
+    call(wasi_clock_time_get, 3, A(WASI_CLOCK_MONOTONIC), A(1), A(t0));
+    CHECK_EQ(call(wasi_unstable_poll_oneoff, 4, A(sub), A(ev), A(1), A(n)), WASI_ESUCCESS);
+    call(wasi_clock_time_get, 3, A(WASI_CLOCK_MONOTONIC), A(1), A(t1));
+    CHECK_EQ(wasi_ld32(mem + n), 1);
+    CHECK_EQ(wasi_ld64(mem + ev), 77);
+    CHECK(wasi_ld64(mem + t1) - wasi_ld64(mem + t0) >= 15000000);
+}
+
 static void test_proc_exit_and_table(void)
 {
     fixture_setup();
@@ -365,10 +406,12 @@ static void test_proc_exit_and_table(void)
     CHECK_EQ(exit_status, 33);
     defined_count = 0;
     CHECK_EQ(wasi_link(ctx, NULL), WASM_OK);
-    CHECK_EQ(defined_count, 46);
+    CHECK_EQ(defined_count, 46 + 45);   /* preview1, and wasi_unstable without sock_accept */
     CHECK(wasi_provides("wasi_snapshot_preview1", "fd_write"));
     CHECK(!wasi_provides("wasi_snapshot_preview1", "fd_nonsense"));
     CHECK(!wasi_provides("env", "fd_write"));
+    CHECK(wasi_provides("wasi_unstable", "fd_write"));
+    CHECK(!wasi_provides("wasi_unstable", "sock_accept"));
 }
 
 int main(int argc, char **argv)
@@ -383,6 +426,7 @@ int main(int argc, char **argv)
         {"path_operations", test_path_operations},
         {"poll_clock", test_poll_clock},
         {"sockets_refuse_non_sockets", test_sockets_refuse_non_sockets},
+        {"unstable_layouts", test_unstable_layouts},
         {"proc_exit_and_table", test_proc_exit_and_table},
         {NULL, NULL},
     };
