@@ -449,6 +449,25 @@ void tcp_get_info(const struct tcp_pcb *pcb, struct tcp_info *info_out)
     info_out->max_cwnd = pcb->max_cwnd;
 }
 
+int tcp_list(struct net_stack *stack, struct tcp_conn *out, int max)
+{
+    int n = 0;
+    for (struct tcp_pcb *p = stack->tcp_pcbs; p; p = p->next) {
+        if (p->state == TCP_CLOSED && !p->local_port)
+            continue;
+        if (n < max) {
+            out[n].state = p->state;
+            out[n].local_ip = p->local_ip;
+            out[n].local_port = p->local_port;
+            out[n].remote_ip = p->remote_ip;
+            out[n].remote_port = p->remote_port;
+            out[n].user = p->user;
+        }
+        n++;
+    }
+    return n;
+}
+
 /* ---- timers ---- */
 /* RFC 6298 5.4-5.7 and RFC 5681 section 3.1 equation (4): the retransmission timer expired. */
 static bool rto_expired(struct tcp_pcb *pcb)

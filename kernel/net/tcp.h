@@ -88,6 +88,17 @@ void tcp_remote(const struct tcp_pcb *pcb, uint32_t *ip_out, uint16_t *port_out)
 void tcp_set_nagle(struct tcp_pcb *pcb, bool on);
 void tcp_set_keepalive(struct tcp_pcb *pcb, bool on);
 
+/* One line of a netstat-like listing. */
+struct tcp_conn {
+    enum tcp_state state;
+    uint32_t local_ip, remote_ip;
+    uint16_t local_port, remote_port;
+    bool user;              /* owned by a socket (false: finishing after close, or not yet accepted) */
+};
+/* Copies up to max connections (listeners included) of stack into out; returns how many exist (may
+ * exceed max). Never blocks. */
+int tcp_list(struct net_stack *stack, struct tcp_conn *out, int max);
+
 /* A snapshot for tests and netstat. */
 struct tcp_info {
     enum tcp_state state;

@@ -20,6 +20,12 @@ static uint16_t our_mss(struct tcp_pcb *pcb)
 static uint16_t window_field(struct tcp_pcb *pcb, bool syn)
 {
     uint32_t space = tcp_rcv_space(pcb);
+    /* RFC 9293 3.8.6.2.2 (receiver SWS avoidance): move the right edge only when it can advance by
+     * min(BUFF/2, MSS); until then keep offering what was already promised (never less: no shrink) */
+    uint32_t promised = SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) ? pcb->rcv_adv - pcb->rcv_nxt : 0;
+    uint32_t step = pcb->rcv.cap / 2 < pcb->mss ? pcb->rcv.cap / 2 : pcb->mss;
+    if (!syn && pcb->state >= TCP_ESTABLISHED && space < promised + step)
+        space = promised;
     /* RFC 7323 2.2: the window in a SYN segment is never scaled */
     uint32_t w = syn ? space : space >> pcb->rcv_wscale;
     return (uint16_t)(w > 65535 ? 65535 : w);

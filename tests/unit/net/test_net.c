@@ -373,6 +373,13 @@ static void test_tcp_handshake_and_echo(void)
     uint16_t port;
     CHECK_EQ(sock_peer_addr(p.server, &ip, &port), SOCK_OK);
     CHECK_EQ(ip, IP_A);
+    struct tcp_conn conns[4];
+    CHECK_EQ(tcp_list(B, conns, 4), 2); /* the listener and the connection */
+    int est = conns[0].state == TCP_ESTABLISHED ? 0 : 1;
+    CHECK_EQ(conns[est].state, TCP_ESTABLISHED);
+    CHECK_EQ(conns[est].local_port, 80);
+    CHECK_EQ(conns[est].remote_ip, IP_A);
+    CHECK_EQ(conns[1 - est].state, TCP_LISTEN);
     CHECK_EQ(sock_connect(p.client, IP_B, 80), SOCK_EISCONN);
     size_t n;
     CHECK_EQ(sock_send(p.client, "GET / HTTP/1.1\r\n\r\n", 18, &n), SOCK_OK);
@@ -1441,6 +1448,36 @@ static void test_tcp_scripted_peer(void)
     teardown();
 }
 
+
+static void test_tcp_nagle(void)
+{
+    setup(26);
+    L.delay_ms = 10;
+    struct tcp_pair p;
+    CHECK(tcp_pair_open(&p, 80, 200));
+    size_t n;
+    /* off by default: three small writes leave as three segments at once */
+    uint64_t tx = A->stats.tcp_tx;
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(sock_send(p.client, "ab", 2, &n), SOCK_OK);
+    CHECK_EQ(A->stats.tcp_tx, tx + 3);
+    fakelink_advance(&L, 300);
+    /* on (RFC 9293 3.7.4): while data is unacknowledged, small writes wait and leave together */
+    CHECK_EQ(sock_set_nodelay(p.client, 0), SOCK_OK);
+    tx = A->stats.tcp_tx;
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(sock_send(p.client, "ab", 2, &n), SOCK_OK);
+    CHECK_EQ(A->stats.tcp_tx, tx + 1);
+    fakelink_advance(&L, 300);
+    CHECK_EQ(A->stats.tcp_tx, tx + 2); /* the other four bytes, in one segment after the ACK */
+    char buf[32];
+    CHECK_EQ(sock_recv(p.server, buf, sizeof(buf), &n), SOCK_OK);
+    CHECK_EQ(n, 12);
+    tcp_pair_close(&p);
+    fakelink_advance(&L, 100);
+    teardown();
+}
+
 static const struct test_case tests[] = {
     { "netbuf", test_netbuf },
     { "checksum_rfc1071", test_checksum },
@@ -1455,6 +1492,7 @@ static const struct test_case tests[] = {
     { "tcp_rto_backoff_and_timeout", test_tcp_rto_backoff_and_timeout },
     { "tcp_recovers_after_outage", test_tcp_recovers_after_outage },
     { "tcp_scripted_peer_wire_format", test_tcp_scripted_peer },
+    { "tcp_nagle_off_by_default", test_tcp_nagle },
     { "tcp_loopback", test_tcp_loopback },
     { "tcp_close_orders_time_wait", test_tcp_close_orders },
     { "tcp_simultaneous_open", test_tcp_simultaneous_open },
