@@ -3,11 +3,8 @@
 
 #include <stddef.h>
 
-/* defined by the generated $(BUILD)/kernel/gen/ksyms.S */
-extern const uint64_t ksyms_count;
-extern const struct ksym ksyms_entries[];
-/* linker symbols (kernel.ld) */
-extern char __kernel_start[], __text_end[];
+#include "kernel/mm/memlayout.h"
+
 
 uint64_t ksyms_size(void)
 {

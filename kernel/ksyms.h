@@ -12,6 +12,10 @@ struct ksym {
     const char *name; /* NUL-terminated, in .ksyms */
 };
 
+/* the table itself, defined by the generated $(BUILD)/kernel/gen/ksyms.S (use the functions) */
+extern const uint64_t ksyms_count;
+extern const struct ksym ksyms_entries[];
+
 /* Returns the name of the function containing addr (the nearest symbol at or below it) and sets
  * *offset_out to addr minus its start; NULL when addr is outside the kernel's text. */
 const char *ksyms_lookup(uint64_t addr, uint64_t *offset_out);

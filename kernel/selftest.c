@@ -26,8 +26,6 @@
         }                                                                     \
     } while (0)
 
-extern char __kernel_start[], __text_end[], __rodata_end[], __data_end[];
-
 static int test_pmm(void)
 {
     int failed = 0;

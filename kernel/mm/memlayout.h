@@ -27,6 +27,13 @@
 #define KSTACK_REGION_SIZE (512ULL << 30)
 #define KERNEL_VBASE 0xffffffff80000000ULL /* = BOOTINFO_KERNEL_VBASE */
 
+/* the kernel image's section bounds (kernel/arch/x86_64/kernel.ld); compare their addresses only */
+extern char __kernel_start[]; /* text (RX) starts here */
+extern char __text_end[];     /* rodata (R) from here */
+extern char __rodata_end[];   /* data + bss (RW) from here */
+extern char __data_end[];     /* the symbol table (R) from here */
+extern char __kernel_end[];   /* end of the image, page-aligned */
+
 #define PAGE_ROUND_UP(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 #define PAGE_ROUND_DOWN(x) ((x) & ~(PAGE_SIZE - 1))
 

@@ -17,9 +17,6 @@
 #define PTE_NX (1ULL << 63)
 #define PTE_ADDR 0x000ffffffffff000ULL
 
-/* linker symbols, kernel.ld */
-extern char __kernel_start[], __text_end[], __rodata_end[], __data_end[], __kernel_end[];
-
 static struct {
     uint64_t pml4_phys;
     uint64_t kernel_phys_base;

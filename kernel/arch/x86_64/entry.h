@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+/* the 256 interrupt entry stubs (isr.S), ISR_STUB_SIZE bytes apart */
+extern char isr_stubs[];
 /* TSC value read first thing in kernel_entry (boot-time report) */
 extern uint64_t kernel_entry_tsc;
 /* continues on the stack whose top is `top` by calling fn(arg); never returns */

@@ -3,6 +3,7 @@
 #include "kernel/arch/x86_64/mb2info.h"
 
 #include "kernel/lib/string.h"
+#include "kernel/mm/memlayout.h"
 
 enum {
     TAG_END = 0,
@@ -139,8 +140,6 @@ int mb2_parse(const void *info, struct bootinfo *bi, struct bootinfo_mmap_entry 
 }
 
 /* ---- kernel side: static storage, linker symbols ---- */
-extern char __kernel_start[], __kernel_end[];
-#define KERNEL_VBASE BOOTINFO_KERNEL_VBASE
 #define KPHYS(p) ((uint64_t)(p) - KERNEL_VBASE) /* valid under Multiboot2: kernel.ld's AT() */
 
 static struct bootinfo mb2_bootinfo;

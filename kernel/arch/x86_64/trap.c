@@ -3,6 +3,7 @@
 #include "kernel/arch/x86_64/trap.h"
 
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/entry.h"
 #include "kernel/arch/x86_64/gdt.h"
 #include "kernel/ksyms.h"
 #include "kernel/printk.h"
@@ -10,8 +11,6 @@
 #define ISR_STUB_SIZE 16 /* isr.S */
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate (IF cleared on entry) */
 #define BACKTRACE_MAX 24
-
-extern char isr_stubs[];
 
 struct __attribute__((packed)) idt_gate {
     uint16_t offset_low;
