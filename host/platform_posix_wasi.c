@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdio.h>
@@ -191,26 +192,30 @@ static int xfer_result(ssize_t n, size_t *n_out)
 /* struct plat_iovec has struct iovec's layout (pointer, size_t) on every POSIX ABI we build for */
 _Static_assert(sizeof(struct plat_iovec) == sizeof(struct iovec), "iovec layout");
 
+/* More than IOV_MAX buffers is EINVAL for readv/writev: transfer the first IOV_MAX (a short
+ * transfer, which the contract allows) instead. */
+static int iov_count(size_t count) { return count > IOV_MAX ? IOV_MAX : (int)count; }
+
 int plat_fd_read(plat_handle h, const struct plat_iovec *iov, size_t count, size_t *n_out)
 {
-    return xfer_result(readv(h, (const struct iovec *)iov, (int)count), n_out);
+    return xfer_result(readv(h, (const struct iovec *)iov, iov_count(count)), n_out);
 }
 
 int plat_fd_write(plat_handle h, const struct plat_iovec *iov, size_t count, size_t *n_out)
 {
-    return xfer_result(writev(h, (const struct iovec *)iov, (int)count), n_out);
+    return xfer_result(writev(h, (const struct iovec *)iov, iov_count(count)), n_out);
 }
 
 int plat_fd_pread(plat_handle h, const struct plat_iovec *iov, size_t count, uint64_t offset,
                   size_t *n_out)
 {
-    return xfer_result(preadv(h, (const struct iovec *)iov, (int)count, (off_t)offset), n_out);
+    return xfer_result(preadv(h, (const struct iovec *)iov, iov_count(count), (off_t)offset), n_out);
 }
 
 int plat_fd_pwrite(plat_handle h, const struct plat_iovec *iov, size_t count, uint64_t offset,
                    size_t *n_out)
 {
-    return xfer_result(pwritev(h, (const struct iovec *)iov, (int)count, (off_t)offset), n_out);
+    return xfer_result(pwritev(h, (const struct iovec *)iov, iov_count(count), (off_t)offset), n_out);
 }
 
 int plat_fd_seek(plat_handle h, int64_t offset, uint8_t whence, uint64_t *pos_out)
@@ -533,7 +538,7 @@ int plat_sock_accept(plat_handle listener, uint16_t fdflags, plat_handle *out)
 int plat_sock_recv(plat_handle h, const struct plat_iovec *iov, size_t count, uint16_t riflags,
                    size_t *n_out, uint16_t *roflags_out)
 {
-    struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = count};
+    struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iov_count(count)};
     int flags = (riflags & WASI_RIFLAG_RECV_PEEK ? MSG_PEEK : 0) |
                 (riflags & WASI_RIFLAG_RECV_WAITALL ? MSG_WAITALL : 0);
     ssize_t n = recvmsg(h, &m, flags);
@@ -546,7 +551,7 @@ int plat_sock_recv(plat_handle h, const struct plat_iovec *iov, size_t count, ui
 
 int plat_sock_send(plat_handle h, const struct plat_iovec *iov, size_t count, size_t *n_out)
 {
-    struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = count};
+    struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iov_count(count)};
     return xfer_result(sendmsg(h, &m, MSG_NOSIGNAL), n_out);
 }
 

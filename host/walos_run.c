@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,10 +249,29 @@ static int run_func(wasm_exec *e, wasm_func *f)
     return rc;
 }
 
+/* The guest may change the flags of the stdio it shares with the host (fd_fdstat_set_flags:
+ * NONBLOCK, APPEND); they are put back at exit so the terminal or pipe is left as found. */
+static int stdio_flags[3];
+
+static void save_stdio(void)
+{
+    for (int fd = 0; fd < 3; fd++)
+        stdio_flags[fd] = fcntl(fd, F_GETFL);
+}
+
+static void restore_stdio(void)
+{
+    for (int fd = 0; fd < 3; fd++)
+        if (stdio_flags[fd] >= 0)
+            fcntl(fd, F_SETFL, stdio_flags[fd]);
+}
+
 int main(int argc, char **argv)
 {
     struct options o = {0};
     parse(argc, argv, &o);
+    signal(SIGPIPE, SIG_IGN);   /* a write to a closed pipe is EPIPE for the guest, not our death */
+    save_stdio();
 
     int fd = open(o.module, O_RDONLY | O_CLOEXEC);
     struct stat st;
@@ -317,6 +337,7 @@ int main(int argc, char **argv)
         status = die("engine error %s%s", "", "");
     }
     fflush(stdout);
+    restore_stdio();
     /* exit without tearing down: the OS frees everything at once, and large modules exit faster */
     _exit(status);
 }

@@ -66,6 +66,18 @@ def sock_echo(walos_run, d):
         return f'reply {reply!r}, expected b"echo: ping"'
     return expect((p.returncode, out.decode(), err.decode()), 0, stdout='served 4 bytes\n')
 
+def broken_pipe(walos_run, d):
+    p = subprocess.Popen([walos_run, f'{d}/write_pipe.wasm'], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    p.stdout.readline()
+    p.stdout.close()   # the reader goes away
+    try:
+        p.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        return 'still writing after its reader closed the pipe'
+    return None if p.returncode == 9 else f'exit status {p.returncode}, expected 9 (EPIPE seen)'
+
 def cases(walos_run, d):
     w = lambda name: f'{d}/{name}.wasm'
     scratch = tempfile.mkdtemp(prefix='walos-own-', dir=d)
@@ -93,6 +105,7 @@ def cases(walos_run, d):
                                                   stdout='clocks ok\n')),
         ('own/stdin', lambda: expect(run(walos_run, [w('stdin_upper')], stdin=b'hello\nworld'), 0,
                                      stdout='HELLO\nWORLD')),
+        ('own/broken_pipe_is_epipe', lambda: broken_pipe(walos_run, d)),
         ('own/sock_echo_tcplisten', lambda: sock_echo(walos_run, d)),
         ('own/trap_backtrace', lambda: expect(run(walos_run, [w('trap')]), TRAP_STATUS,
             stderr_has=('trap: unreachable', 'crash_here', 'middle', 'main'))),
