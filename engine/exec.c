@@ -504,14 +504,25 @@ int wasm_host_exit(struct wasm_host_call *call, int32_t status)
     return WASM_EXIT;
 }
 
+/* The module offset of position ip in f's code (ip inside or just past an instruction). */
+static uint32_t code_offset(const struct wasm_func *f, const uint32_t *ip)
+{
+    const struct translate_code *c = f->mfunc ? f->mfunc->code : NULL;
+    if (!c || !ip || ip < c->words || ip > c->words + c->word_count)
+        return f->mfunc ? f->mfunc->code_off : 0;
+    return translate_offset_of(c, (uint32_t)(ip - c->words));
+}
+
 uint32_t wasm_exec_backtrace(const wasm_exec *e, struct wasm_frame_info *frames, uint32_t max)
 {
     uint32_t n = 0;
+    const uint32_t *ip = e->ip;     /* innermost: where it trapped or stopped */
     for (const struct exec_frame *rec = e->frame_top; rec > e->frames && n < max; n++) {
         rec--;
         const struct wasm_func *f = rec->func;
         frames[n].func_index = f->index;
-        frames[n].code_offset = f->mfunc ? f->mfunc->code_off : 0;
+        frames[n].code_offset = code_offset(f, ip);
+        ip = rec->ret_ip - 1;       /* the caller: inside its call instruction */
         const char **names = f->inst ? (const char **)f->inst->module->func_names : NULL;
         frames[n].func_name = names && names[f->index] ? names[f->index] : "";
     }

@@ -55,6 +55,8 @@ struct tr {
     int64_t fold_word;  /* dst operand of the last instruction when it is a foldable producer */
     uint32_t fold_start;
     uint16_t fold_op;
+    struct translate_pos *pos;
+    uint32_t npos, pos_cap;
     bool nomem;
     const char *error;
 };
@@ -870,10 +872,47 @@ static void op_prefix_fc(struct tr *t)
     }
 }
 
+/* Records that the code emitted from here on comes from the instruction at the reader. */
+static void note_position(struct tr *t)
+{
+    uint32_t off = reader_offset(&t->r);
+    while (t->npos && t->pos[t->npos - 1].word > t->n)
+        t->npos--;      /* code truncated by a fused branch */
+    if (t->npos && t->pos[t->npos - 1].word == t->n) {
+        t->pos[t->npos - 1].offset = off;
+        return;
+    }
+    if (t->npos == t->pos_cap) {
+        uint32_t cap = t->pos_cap ? t->pos_cap * 2 : 64;
+        struct translate_pos *p = plat_realloc(t->pos, cap * sizeof *p);
+        if (!p) {
+            t->nomem = true;
+            return;
+        }
+        t->pos = p;
+        t->pos_cap = cap;
+    }
+    t->pos[t->npos++] = (struct translate_pos){ t->n, off };
+}
+
+uint32_t translate_offset_of(const struct translate_code *code, uint32_t word)
+{
+    uint32_t lo = 0, hi = code->position_count;
+    while (lo < hi) {   /* first position with .word > word */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (code->positions[mid].word <= word)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? code->positions[lo - 1].offset : 0;
+}
+
 /* One instruction. Returns false at the function's final end or on error. */
 static bool translate_op(struct tr *t)
 {
     struct reader *r = &t->r;
+    note_position(t);
     uint8_t op = reader_u8(r);
     uint32_t k[2];
     uint32_t np, nr;
@@ -1073,11 +1112,15 @@ int translate_function(struct wasm_module *m, uint32_t func_index, struct wasm_e
             c->frame_slots = t.code[2];
             c->param_slots = ty->param_slots;
             c->local_slots = t.local_slots;
+            c->positions = t.pos;
+            c->position_count = t.npos;
+            t.pos = NULL;
             f->code = c;
             t.code = NULL;
         }
     }
     plat_free(t.code);
+    plat_free(t.pos);
     plat_free(t.stack);
     plat_free(t.ctls);
     return status;
@@ -1088,5 +1131,6 @@ void translate_free(struct translate_code *code)
     if (!code)
         return;
     plat_free(code->words);
+    plat_free(code->positions);
     plat_free(code);
 }

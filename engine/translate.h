@@ -18,7 +18,19 @@ struct translate_code {
     uint32_t frame_slots;   /* params + locals + the deepest operand stack, in slots */
     uint32_t param_slots;
     uint32_t local_slots;   /* params + declared locals */
+    struct translate_pos *positions;    /* code word -> module byte offset, ascending */
+    uint32_t position_count;
 };
+
+/* Where the instruction starting at code word `word` came from (for backtraces). */
+struct translate_pos {
+    uint32_t word;
+    uint32_t offset;        /* byte offset of the wasm instruction in the module */
+};
+
+/* The module byte offset of the wasm instruction that emitted code word `word` (the nearest
+ * position at or before it); 0 when unknown. */
+uint32_t translate_offset_of(const struct translate_code *code, uint32_t word);
 
 /* Translates function `func_index` (a defined function) of `m` and stores the result in
  * m->funcs[func_index].code. Returns WASM_OK (also when it was already translated), WASM_ERR_NOMEM,

@@ -271,6 +271,10 @@ static void test_traps_and_imports(void)
     CHECK_EQ(wasm_exec_call(x, wasm_instance_func(inst, "div"), args), WASM_TRAP);
     CHECK_EQ(wasm_exec_trap(x), WASM_TRAP_INTEGER_DIVIDE_BY_ZERO);
     CHECK(strcmp(wasm_exec_trap_message(x), "integer divide by zero") == 0);
+    struct wasm_frame_info frame;
+    CHECK_EQ(wasm_exec_backtrace(x, &frame, 1), 1);
+    CHECK_EQ(frame.func_index, 1);
+    CHECK_EQ(frame.code_offset, 0x40);      /* the i32.div_s byte */
     args[0] = 0x80000000u;
     args[1] = 0xffffffffu;
     CHECK_EQ(wasm_exec_call(x, wasm_instance_func(inst, "div"), args), WASM_TRAP);
