@@ -8,9 +8,9 @@
 # images made by mkfs.fat and sgdisk in $(BUILD)/fs-test, checked with fsck.fat and mtools.
 
 FS_SRCS := kernel/fs/bcache.c kernel/fs/gpt.c kernel/fs/fat32.c kernel/fs/fat32_dir.c \
-    kernel/fs/fat32_file.c kernel/fs/vfs.c
+    kernel/fs/fat32_file.c kernel/fs/vfs.c kernel/fs/ramfs.c
 FS_TEST_DIR := $(BUILD)/fs-test
-FS_TESTS := test_bcache test_gpt test_fat32 test_fat32_ops
+FS_TESTS := test_bcache test_gpt test_vfs test_fat32 test_fat32_ops
 FS_TEST_BINS := $(addprefix $(BUILD)/host/fs/,$(FS_TESTS))
 FS_TEST_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FS_FREESTANDING_OBJS := $(patsubst kernel/fs/%.c,$(BUILD)/fs-freestanding/%.o,$(FS_SRCS))

@@ -1,0 +1,205 @@
+/* tests/unit/fs/test_vfs.c — the VFS over a FAT32 root and a ramfs /tmp: mount crossing, open
+ * files and offsets, readdir cookies, cross-filesystem rules (issue 5). */
+#include "kernel/fs/fat32.h"
+#include "kernel/fs/ramfs.h"
+#include "kernel/fs/vfs.h"
+#include "tests/unit/fs/fs_host.h"
+
+#include <stdlib.h>
+
+static struct vol v;
+static struct ramfs *tmp;
+
+static uint64_t ram_clock(void *ctx)
+{
+    (void)ctx;
+    return 1700000000ull * 1000000000ull;
+}
+
+static void test_mounts(void)
+{
+    const char *img = work_path("vfs.img");
+    CHECK(make_fat_image(img, 40, "-s 1"));
+    if (!vol_open(&v, img)) {
+        CHECK(0);
+        return;
+    }
+    CHECK_EQ(vfs_mkdir(v.root, "tmp", 3, NULL), FS_OK);
+    CHECK_EQ(vfs_mount("/", v.root), FS_OK);
+    CHECK_EQ(vfs_mount("/", v.root), FS_EBUSY);
+    CHECK_EQ(ramfs_create(1 << 20, ram_clock, NULL, &tmp), FS_OK);
+    struct vfs_node *troot = ramfs_root(tmp);
+    CHECK_EQ(vfs_mount("/nope", troot), FS_ENOENT);
+    CHECK_EQ(vfs_mount("/tmp", troot), FS_OK);
+    vfs_node_release(troot);
+    struct vfs_node *root = vfs_root(), *n = NULL;
+    CHECK(root == v.root);
+    CHECK_EQ(vfs_resolve(root, "/tmp", &n), FS_OK);
+    CHECK(n == troot);
+    vfs_node_release(n);
+    CHECK_EQ(vfs_lookup(root, "tmp", 3, &n), FS_OK);
+    CHECK(n == troot);
+    /* names in the mount */
+    struct vfs_node *f;
+    CHECK_EQ(vfs_create(n, "Case", 4, &f), FS_OK);
+    vfs_node_release(f);
+    CHECK_EQ(vfs_create(n, "case", 4, &f), FS_OK); /* ramfs is case-sensitive */
+    vfs_node_release(f);
+    CHECK_EQ(vfs_mkdir(n, "sub", 3, NULL), FS_OK);
+    CHECK_EQ(vfs_resolve(root, "/tmp/sub/.", &f), FS_OK);
+    CHECK_EQ(f->type, VFS_DIR);
+    vfs_node_release(f);
+    CHECK_EQ(vfs_resolve(root, "/tmp/../tmp", &f), FS_EINVAL);
+    /* rules at the boundary */
+    CHECK_EQ(vfs_rename(n, "case", 4, root, "case", 4), FS_EXDEV);
+    CHECK_EQ(vfs_rmdir(root, "tmp", 3), FS_EBUSY);
+    CHECK_EQ(vfs_rename(root, "tmp", 3, root, "tmp2", 4), FS_EBUSY);
+    CHECK_EQ(vfs_lookup(root, "..", 2, &f), FS_EINVAL);
+    CHECK_EQ(vfs_create(root, "a/b", 3, &f), FS_EINVAL);
+    CHECK_EQ(vfs_create(root, ".", 1, &f), FS_EEXIST);
+    vfs_node_release(n);
+    vfs_node_release(root);
+}
+
+static void test_open_files(void)
+{
+    struct vfs_node *root = vfs_root(), *n;
+    if (!root) {
+        SKIP("no root mounted (mounts test failed)");
+        return;
+    }
+    const char *paths[] = {"/notes.txt", "/tmp/notes.txt"};
+    for (int i = 0; i < 2; i++) {
+        struct vfs_node *dir;
+        CHECK_EQ(vfs_resolve(root, i ? "/tmp" : "/", &dir), FS_OK);
+        CHECK_EQ(vfs_create(dir, "notes.txt", 9, &n), FS_OK);
+        vfs_node_release(dir);
+        struct vfs_file *w, *r, *a;
+        CHECK_EQ(vfs_open(n, VFS_O_WRITE, &w), FS_OK);
+        CHECK_EQ(vfs_open(n, VFS_O_READ, &r), FS_OK);
+        CHECK_EQ(vfs_open(n, VFS_O_WRITE | VFS_O_APPEND, &a), FS_OK);
+        vfs_node_release(n);
+        size_t done;
+        char buf[64] = {0};
+        CHECK_EQ(vfs_write(w, "hello ", 6, &done), FS_OK);
+        CHECK_EQ(vfs_write(a, "world", 5, &done), FS_OK);   /* at the end */
+        CHECK_EQ(vfs_write(w, "HELLO ", 6, &done), FS_OK);   /* at w's offset 6: overwrites world */
+        CHECK_EQ(vfs_read(r, buf, 4, &done), FS_OK);
+        CHECK_EQ(vfs_read(r, buf + 4, 60, &done), FS_OK);
+        CHECK(strcmp(buf, "hello HELLO ") == 0);
+        CHECK_EQ(vfs_read(w, buf, 1, &done), FS_EBADF);
+        CHECK_EQ(vfs_write(r, buf, 1, &done), FS_EBADF);
+        uint64_t off;
+        CHECK_EQ(vfs_seek(r, -6, VFS_SEEK_END, &off), FS_OK);
+        CHECK_EQ(off, 6);
+        CHECK_EQ(vfs_seek(r, -7, VFS_SEEK_SET, &off), FS_EINVAL);
+        CHECK_EQ(vfs_pread(r, 0, buf, 5, &done), FS_OK);
+        CHECK(memcmp(buf, "hello", 5) == 0);
+        CHECK_EQ(vfs_pwrite(w, 20, "!", 1, &done), FS_OK); /* a gap of zeros */
+        CHECK_EQ(vfs_pread(r, 12, buf, 20, &done), FS_OK);
+        CHECK_EQ(done, 9);
+        CHECK(buf[0] == 0 && buf[7] == 0 && buf[8] == '!');
+        /* unlinked while open: still readable through the open file */
+        CHECK_EQ(vfs_resolve(root, i ? "/tmp" : "/", &dir), FS_OK);
+        CHECK_EQ(vfs_unlink(dir, "notes.txt", 9), FS_OK);
+        CHECK_EQ(vfs_lookup(dir, "notes.txt", 9, &n), FS_ENOENT);
+        vfs_node_release(dir);
+        CHECK_EQ(vfs_pread(r, 0, buf, 5, &done), FS_OK);
+        CHECK(memcmp(buf, "hello", 5) == 0);
+        vfs_file_hold(r);
+        vfs_close(r);
+        vfs_close(r);
+        vfs_close(w);
+        vfs_close(a);
+        (void)paths;
+    }
+    vfs_node_release(root);
+}
+
+/* Lists dir from cookie into names (count returned). */
+static int list(struct vfs_node *dir, uint64_t cookie, char names[][64], uint64_t *cookies, int max)
+{
+    struct vfs_dirent *ent = malloc(sizeof *ent);
+    int n = 0;
+    while (n < max && vfs_readdir(dir, cookie, ent) == FS_OK) {
+        snprintf(names[n], 64, "%s", ent->name);
+        cookie = ent->next_cookie;
+        cookies[n++] = cookie;
+    }
+    free(ent);
+    return n;
+}
+
+static void test_readdir_cookies(void)
+{
+    struct vfs_node *root = vfs_root();
+    if (!root) {
+        SKIP("no root mounted (mounts test failed)");
+        return;
+    }
+    for (int i = 0; i < 2; i++) {
+        struct vfs_node *dir, *d;
+        CHECK_EQ(vfs_resolve(root, i ? "/tmp" : "/", &dir), FS_OK);
+        CHECK_EQ(vfs_mkdir(dir, "cookies", 7, &d), FS_OK);
+        vfs_node_release(dir);
+        char name[32];
+        for (int k = 0; k < 20; k++) {
+            snprintf(name, sizeof name, "entry %02d", k);
+            CHECK_EQ(put_file(d, name, "e", 1), FS_OK);
+        }
+        char names[40][64];
+        uint64_t cookies[40];
+        int n = list(d, 0, names, cookies, 40);
+        CHECK_EQ(n, 22);
+        CHECK(strcmp(names[0], ".") == 0 && strcmp(names[1], "..") == 0);
+        CHECK(strcmp(names[2], "entry 00") == 0);
+        /* resume after entry 05 while entries before and at it go away: the rest is unchanged */
+        uint64_t resume = cookies[7];
+        CHECK_EQ(vfs_unlink(d, "entry 01", 8), FS_OK);
+        CHECK_EQ(vfs_unlink(d, "entry 05", 8), FS_OK);
+        char rest[40][64];
+        int m = list(d, resume, rest, cookies, 40);
+        CHECK_EQ(m, 14);
+        CHECK(strcmp(rest[0], "entry 06") == 0 && strcmp(rest[13], "entry 19") == 0);
+        CHECK_EQ(list(d, 0, names, cookies, 40), 20);
+        vfs_node_release(d);
+    }
+    vfs_node_release(root);
+}
+
+static void test_teardown(void)
+{
+    if (!v.fs) {
+        SKIP("nothing mounted");
+        return;
+    }
+    CHECK_EQ(vfs_sync_all(), FS_OK);
+    CHECK_EQ(vfs_unmount("/tmp"), FS_OK);
+    CHECK_EQ(vfs_unmount("/tmp"), FS_EINVAL);
+    CHECK_EQ(vfs_unmount("/"), FS_EINVAL);
+    CHECK_EQ(ramfs_destroy(tmp), FS_OK);
+    struct vfs_node *root = vfs_root();
+    CHECK(root == v.root);
+    vfs_node_release(root);
+    char img[512];
+    snprintf(img, sizeof img, "%s", work_path("vfs.img"));
+    vfs_node_release(v.root);                   /* the test's reference */
+    CHECK_EQ(fat32_unmount(v.fs), FS_EBUSY);     /* "/" still holds the root */
+    vfs_node_release(v.root);                   /* drop the mount table's reference by hand */
+    CHECK_EQ(fat32_unmount(v.fs), FS_OK);
+    file_dev_close(&v.fd);
+    check_fsck(img);
+}
+
+static const struct fs_test tests[] = {
+    {"mounts", test_mounts},
+    {"open_files", test_open_files},
+    {"readdir_cookies", test_readdir_cookies},
+    {"teardown", test_teardown},
+    {NULL, NULL},
+};
+
+int main(int argc, char **argv)
+{
+    return fs_test_main(tests, argc, argv);
+}
