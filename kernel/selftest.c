@@ -61,6 +61,23 @@ static int test_vmm(void)
     ST_CHECK(vmm_query(top - 1, &f) && (f & VMM_WRITE));
     ST_CHECK(vmm_query(top - 4 * PAGE_SIZE, &f));
     ST_CHECK(!vmm_query(top - 4 * PAGE_SIZE - 1, &f));
+    /* a reservation: 8 GiB of address space, 64 KiB committed, nothing else mapped; released */
+    uint64_t free0 = pmm_free_pages();
+    uint64_t r = vmm_reserve(8ULL << 30);
+    ST_CHECK(r >= RESERVE_REGION_BASE && r < RESERVE_REGION_END);
+    ST_CHECK(vmm_commit(r, 64 * 1024) == 0);
+    ST_CHECK(vmm_query(r, &f) && (f & VMM_WRITE) && !(f & VMM_EXEC && vmm_has_nx()));
+    ST_CHECK(((volatile uint8_t *)r)[65535] == 0);
+    ((volatile uint8_t *)r)[65535] = 7;
+    ST_CHECK(!vmm_query(r + 64 * 1024, &f));
+    ST_CHECK(!vmm_query(r + (8ULL << 30) - 1, &f));
+    ST_CHECK(vmm_commit(r + 60 * 1024, 8 * 1024) == 0); /* overlapping: the old page keeps its data */
+    ST_CHECK(((volatile uint8_t *)r)[65535] == 7);
+    vmm_release(r, 8ULL << 30);
+    ST_CHECK(!vmm_query(r, &f));
+    ST_CHECK(pmm_free_pages() + 8 >= free0); /* frames back (a few page-table pages stay) */
+    ST_CHECK(vmm_reserve(4ULL << 30) == r);  /* the address space is reused */
+    vmm_release(r, 4ULL << 30);
     /* translation round trip */
     ST_CHECK(virt_to_phys(phys_to_virt(0x123456)) == 0x123456);
     ST_CHECK(vmm_translate((uint64_t)__kernel_start) == virt_to_phys(__kernel_start));

@@ -4,6 +4,9 @@
  *                                              boot only (removed when vmm_init switches tables)
  *   0xffff800000000000 .. +max(RAM, 4 GiB)     DIRECT MAP: all physical memory and the 32-bit MMIO
  *                                              hole, RW, NX, 2 MiB pages (phys p at DIRECT_MAP + p)
+ *   0xffffc00000000000 .. 0xfffffe0000000000   RESERVATIONS: large address ranges reserved up front
+ *                                              and committed page by page (vmm_reserve: wasm linear
+ *                                              memories, 4 GiB + guard each); unmapped until committed
  *   0xfffffe0000000000 .. +512 GiB             MMIO: device registers mapped uncached
  *                                              (vmm_map_mmio: LAPIC, IOAPIC, HPET)
  *   0xffffff0000000000 .. +512 GiB             KERNEL STACKS: each stack's pages with one unmapped
@@ -22,6 +25,8 @@
 #define HUGE_PAGE_SIZE (2UL << 20)
 
 #define DIRECT_MAP_BASE 0xffff800000000000ULL
+#define RESERVE_REGION_BASE 0xffffc00000000000ULL
+#define RESERVE_REGION_END 0xfffffe0000000000ULL
 #define MMIO_REGION_BASE 0xfffffe0000000000ULL
 #define KSTACK_REGION_BASE 0xffffff0000000000ULL
 #define KSTACK_REGION_SIZE (512ULL << 30)

@@ -35,6 +35,19 @@ uint64_t vmm_stack_alloc(uint64_t pages);
 /* maps `size` bytes of device registers at physical `phys` uncached (VMM_NOCACHE) in the MMIO
  * region; returns the virtual address of phys itself, NULL when out of memory */
 void *vmm_map_mmio(uint64_t phys, uint64_t size);
+/* ---- reservations: address space first, memory later ---- */
+/* reserves `size` bytes (rounded up to pages) of kernel address space, all unmapped; returns the
+ * base, or 0 when the region is exhausted. Touching an uncommitted page faults (#PF), which the
+ * owner's trap handler may turn into a trap of its own (a wasm out-of-bounds access). */
+uint64_t vmm_reserve(uint64_t size);
+/* backs [va, va + size) inside a reservation with fresh zeroed RW, NX pages (pages already
+ * committed are left as they are); returns 0, or -1 when out of memory (the part committed so far
+ * stays committed) */
+int vmm_commit(uint64_t va, uint64_t size);
+/* unmaps and frees every committed page of the reservation and gives its address space back
+ * (a later vmm_reserve of the same size or less may reuse it) */
+void vmm_release(uint64_t base, uint64_t size);
+
 /* whether the CPU has NX (without it, W^X holds for writes only) */
 bool vmm_has_nx(void);
 /* whether the direct map is live (phys_to_virt answers through it) */
