@@ -476,9 +476,7 @@ static bool rto_expired(struct tcp_pcb *pcb)
     int limit = pcb->state == TCP_SYN_SENT ? TCP_SYN_RETRIES
                 : pcb->state == TCP_SYN_RECEIVED && pcb->listener ? TCP_SYNACK_RETRIES
                                                                   : TCP_MAX_RETRIES;
-    bool probe = pcb->state >= TCP_ESTABLISHED && pcb->snd_wnd == 0 && pcb->snd_nxt == pcb->snd_una &&
-                 pcb->snd.len > 0;
-    if (!probe && ++pcb->retries > limit) {
+    if (++pcb->retries > limit) {
         tcp_pcb_gone(pcb, NET_ERR_TIMEOUT);
         return true;
     }
@@ -492,11 +490,14 @@ static bool rto_expired(struct tcp_pcb *pcb)
         tcp_send_syn(pcb);
         return false;
     }
-    if (probe) {
-        /* RFC 9293 3.8.6.1: probe a zero window with one octet, backing off like a retransmission */
+    if (pcb->snd_wnd == 0 && pcb->snd.len > 0) {
+        /* persist (RFC 9293 3.8.6.1, RFC 1122 4.2.2.17): probe the zero window with the first
+         * unacknowledged octet, backing off like a retransmission. Every answer of the peer resets
+         * the retry count (tcp_in.c), so the connection lives as long as the peer answers. */
         stack->stats.tcp_window_probes++;
-        tcp_send_segment(pcb, pcb->snd_nxt, 1, TCP_ACK);
-        pcb->snd_nxt++;
+        tcp_send_segment(pcb, pcb->snd_una, 1, TCP_ACK);
+        if (SEQ_LT(pcb->snd_nxt, pcb->snd_una + 1))
+            pcb->snd_nxt = pcb->snd_una + 1;
         if (SEQ_GT(pcb->snd_nxt, pcb->snd_max))
             pcb->snd_max = pcb->snd_nxt;
         return false;

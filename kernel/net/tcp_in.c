@@ -446,9 +446,20 @@ static bool process_ack(struct tcp_pcb *pcb, const struct tcp_seg *seg)
     /* "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated. If (SND.WL1 < SEG.SEQ or
      * (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK))" */
     if (SEQ_LT(pcb->snd_wl1, seg->seq) || (pcb->snd_wl1 == seg->seq && SEQ_LEQ(pcb->snd_wl2, seg->ack))) {
+        bool opened = pcb->snd_wnd == 0 && seg->wnd != 0;
         pcb->snd_wnd = seg->wnd << pcb->snd_wscale;
         pcb->snd_wl1 = seg->seq;
         pcb->snd_wl2 = seg->ack;
+        if (opened && SEQ_GT(pcb->snd_nxt, pcb->snd_una)) {
+            /* the window reopened: the probed octet was refused, so send from SND.UNA again now
+             * instead of waiting for the backed-off persist timer */
+            pcb->snd_nxt = pcb->snd_una;
+            pcb->rto_deadline = 0;
+            if (pcb->srtt_x8) {
+                uint32_t rto = pcb->srtt_x8 / 8 + pcb->rttvar_x4;
+                pcb->rto_ms = rto < TCP_RTO_MIN_MS ? TCP_RTO_MIN_MS : rto > TCP_RTO_MAX_MS ? TCP_RTO_MAX_MS : rto;
+            }
+        }
     }
     /* our FIN acknowledged: the closing states move on */
     if (pcb->fin_acked) {
@@ -483,6 +494,12 @@ static void established_input(struct tcp_pcb *pcb, struct tcp_seg *seg)
         pcb->keep_deadline = stack->now_ms + TCP_KEEPALIVE_IDLE_MS;
         pcb->keep_probes = 0;
     }
+    /* a retransmitted SYN in SYN-RECEIVED: our SYN,ACK was lost, send it again (as BSD and Linux do)
+     * rather than only the ACK the acceptability test would give */
+    if (pcb->state == TCP_SYN_RECEIVED && syn && !(seg->flags & (TCP_ACK | TCP_RST)) && seg->seq == pcb->irs) {
+        tcp_send_syn(pcb);
+        return;
+    }
     /* first, check sequence number: the four acceptability cases */
     bool ok;
     uint32_t end = pcb->rcv_nxt + space;
@@ -500,6 +517,7 @@ static void established_input(struct tcp_pcb *pcb, struct tcp_seg *seg)
         seg->len = 0;
         fin = false;
         seglen = syn;
+        pcb->ack_now = true; /* a window probe: answer with our (still zero) window */
     }
     if (!ok) {
         /* "If an incoming segment is not acceptable, an acknowledgment should be sent in reply
