@@ -88,16 +88,16 @@ static void kmain_late(void *arg);
 void kmain(struct bootinfo *bi_in)
 {
     serial_init();
-    if (!bi_in || bi_in->magic != BOOTINFO_MAGIC || bi_in->version < 1) {
-        printk("walos %s (x86_64): bad boot information (magic %lx); halted\n", WALOS_VERSION,
-               bi_in ? bi_in->magic : 0);
+    gdt_init(); /* before touching boot memory: a bad pointer there is then reported, not a reset */
+    trap_init();
+    if (!bi_in || bi_in->magic != BOOTINFO_MAGIC || bi_in->version < 1 || bi_in->version > BOOTINFO_VERSION) {
+        printk("walos %s (x86_64): unknown boot information (magic %lx, version %u); halted\n",
+               WALOS_VERSION, bi_in ? bi_in->magic : 0, bi_in ? bi_in->version : 0);
         halt_forever();
     }
     copy_bootinfo(bi_in);
     boot.banner_tsc = rdtsc();
     printk("walos %s (x86_64) booted via %s\n", WALOS_VERSION, protocol_name(boot.info.protocol));
-    gdt_init();
-    trap_init();
     fpu_init();
     cmdline_init(boot.info.cmdline);
     panic_set_halt_hook(exit_on_panic);
