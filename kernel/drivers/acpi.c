@@ -54,6 +54,8 @@ enum { MADT_LAPIC = 0, MADT_IOAPIC = 1, MADT_ISO = 2, MADT_LAPIC_ADDR = 5 };
 enum { AML_ZERO = 0x00, AML_ONE = 0x01, AML_NAME = 0x08, AML_BYTE = 0x0a, AML_PACKAGE = 0x12 };
 
 static struct acpi_info acpi;
+static uint64_t root_phys;   /* XSDT or RSDT, for acpi_find_table */
+static uint32_t root_entry;  /* 8 (XSDT) or 4 (RSDT) */
 
 static bool checksum_ok(const void *p, uint32_t len)
 {
@@ -209,6 +211,8 @@ int acpi_init(uint64_t rsdp_phys)
     if (!root)
         return -1;
     uint32_t entry = xsdt ? 8 : 4;
+    root_phys = xsdt ? r->xsdt : r->rsdt;
+    root_entry = entry;
     uint32_t n = (root->length - sizeof *root) / entry;
     const uint8_t *ents = (const uint8_t *)root + sizeof *root;
     for (uint32_t i = 0; i < n; i++) {
@@ -217,6 +221,25 @@ int acpi_init(uint64_t rsdp_phys)
         parse_table(phys);
     }
     return 0;
+}
+
+const void *acpi_find_table(const char sig[4], uint32_t *len_out)
+{
+    const struct sdt_header *root = root_phys ? table_at(root_phys) : NULL;
+    if (!root)
+        return NULL;
+    uint32_t n = (root->length - sizeof *root) / root_entry;
+    const uint8_t *ents = (const uint8_t *)root + sizeof *root;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t phys = 0;
+        memcpy(&phys, ents + i * root_entry, root_entry);
+        const struct sdt_header *h = table_at(phys);
+        if (h && memcmp(h->signature, sig, 4) == 0) {
+            *len_out = h->length;
+            return h;
+        }
+    }
+    return NULL;
 }
 
 const struct acpi_info *acpi_get(void)

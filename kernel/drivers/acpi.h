@@ -59,6 +59,9 @@ struct acpi_info {
 
 /* parses the tables from the RSDP at physical rsdp (0: none); returns 0, -1 if absent or invalid */
 int acpi_init(uint64_t rsdp_phys);
+/* the table with signature sig (e.g. "MCFG"), header included and checksum verified, through the
+ * direct map; *len_out = its length. NULL when absent or before acpi_init. */
+const void *acpi_find_table(const char sig[4], uint32_t *len_out);
 /* the parsed facts (zeroed when acpi_init failed) */
 const struct acpi_info *acpi_get(void);
 /* translates ISA IRQ `irq` through the MADT overrides: sets *gsi_out and *flags_out (0 = ISA
