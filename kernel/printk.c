@@ -14,6 +14,8 @@ static struct {
     void (*console)(const char *s, unsigned long n);
     char early[EARLY_LOG_SIZE]; /* output before the console existed, replayed onto it */
     unsigned long early_len;
+    char log[PRINTK_LOG_SIZE];  /* ring: byte i of the log is at log[i % PRINTK_LOG_SIZE] */
+    unsigned long log_total;
     int panicking;
     void (*halt_hook)(void);
 } pk;
@@ -49,6 +51,9 @@ static void sink(void *ctx, const char *s, size_t n)
 {
     (void)ctx;
     serial_write(s, n);
+    for (size_t i = 0; i < n; i++)
+        pk.log[(pk.log_total + i) % PRINTK_LOG_SIZE] = s[i];
+    pk.log_total += n;
     if (pk.console) {
         pk.console(s, n);
     } else if (pk.early_len < EARLY_LOG_SIZE) {
@@ -72,6 +77,20 @@ int printk(const char *format, ...)
     va_start(ap, format);
     int n = vprintk(format, ap);
     va_end(ap);
+    return n;
+}
+
+unsigned long printk_log_copy(char *buf, unsigned long size, unsigned long *total_out)
+{
+    bool on = irq_save();
+    unsigned long have = pk.log_total < PRINTK_LOG_SIZE ? pk.log_total : PRINTK_LOG_SIZE;
+    unsigned long n = size < have ? size : have;
+    unsigned long start = pk.log_total - n;
+    for (unsigned long i = 0; i < n; i++)
+        buf[i] = pk.log[(start + i) % PRINTK_LOG_SIZE];
+    if (total_out)
+        *total_out = pk.log_total;
+    irq_restore(on);
     return n;
 }
 

@@ -20,6 +20,12 @@ int vprintk(const char *format, va_list ap);
  * banner too. */
 void printk_set_console(void (*write)(const char *s, unsigned long n));
 
+/* the kernel log: everything printk wrote since boot is also kept in a PRINTK_LOG_SIZE ring (the
+ * oldest bytes are dropped first). Copies up to size bytes of the most recent log into buf (not
+ * NUL-terminated) and returns how many; `total_out` (if not NULL) gets the bytes ever logged. */
+#define PRINTK_LOG_SIZE (64 * 1024)
+unsigned long printk_log_copy(char *buf, unsigned long size, unsigned long *total_out);
+
 _Noreturn void panic(const char *format, ...) __attribute__((format(printf, 1, 2)));
 /* the end of every panic and fatal exception report: runs the halt hook (main.c's: with the `exit`
  * switch, tell QEMU through isa-debug-exit) and halts forever with interrupts off */

@@ -240,6 +240,20 @@ static int test_irq_fpu(void)
 static int test_fmt(void)
 {
     int failed = 0;
+    /* printk's log ring holds the banner (first line) and what was just printed */
+    static char logbuf[256];
+    unsigned long total;
+    printk("selftest: log marker 4711\n");
+    unsigned long n = printk_log_copy(logbuf, sizeof logbuf - 1, &total);
+    logbuf[n] = 0;
+    ST_CHECK(n == sizeof logbuf - 1 && total > n && strstr(logbuf, "log marker 4711\n") != NULL);
+    if (total <= PRINTK_LOG_SIZE) {
+        static char head[6];
+        static char all[PRINTK_LOG_SIZE];
+        printk_log_copy(all, sizeof all, NULL);
+        memcpy(head, all, 5);
+        ST_CHECK(strcmp(head, "walos") == 0);
+    }
     char buf[64];
     snprintf(buf, sizeof buf, "%d %u %x %lx %p %s %c %llu %05d", -1, 2u, 255u, 0xffUL, (void *)16, "s", 'c',
              123ULL, 42);
