@@ -63,6 +63,18 @@ void icmp_input(struct net_stack *stack, struct netbuf *nb, const struct ip4_inf
                 sent = sent << 8 | nb->data[ICMP_HLEN + i];
         rec->when_ms = stack->now_ms;
         rec->sent_ms = sent; /* the rtt is computed at take time */
+    } else if (h->type == ICMP_DEST_UNREACH && nb->len >= ICMP_HLEN + IP4_HLEN + 8) {
+        /* RFC 792: the data quotes the original IP header and its first 8 data octets */
+        const struct ip4_hdr *q = (const struct ip4_hdr *)(nb->data + ICMP_HLEN);
+        size_t qhl = (size_t)(q->ver_ihl & 0xf) * 4;
+        if ((q->ver_ihl >> 4) == 4 && qhl >= IP4_HLEN && nb->len >= ICMP_HLEN + qhl + 8 &&
+            q->proto == IP4_PROTO_TCP) {
+            const uint8_t *t = nb->data + ICMP_HLEN + qhl;
+            tcp_icmp_unreachable(stack, h->code, net_ntohl(q->src), net_ntohl(q->dst),
+                                 (uint16_t)((t[0] << 8) | t[1]), (uint16_t)((t[2] << 8) | t[3]), net_get32(t + 4));
+        } else {
+            stack->stats.icmp_drop++;
+        }
     } else {
         stack->stats.icmp_drop++;
     }

@@ -53,7 +53,7 @@ struct net_stats {
     uint64_t tcp_rx, tcp_tx, tcp_drop_short, tcp_drop_chksum, tcp_drop_opts, tcp_drop_outwin,
         tcp_drop_noconn, tcp_drop_syn_backlog, tcp_drop_ooo, tcp_rst_rx, tcp_rst_tx, tcp_challenge_ack, tcp_ack_ratelimited,
         tcp_retransmits, tcp_fast_retransmits, tcp_timeouts, tcp_dupacks, tcp_partial_acks,
-        tcp_delayed_acks, tcp_ooo_segments, tcp_window_probes, tcp_keepalive_probes;
+        tcp_delayed_acks, tcp_ooo_segments, tcp_window_probes, tcp_keepalive_probes, tcp_icmp_errors;
 };
 
 /* Creates a stack (no interfaces). `seed` seeds its ISN secret and ephemeral ports. NULL on OOM. */

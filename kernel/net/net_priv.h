@@ -177,6 +177,10 @@ void icmp_input(struct net_stack *stack, struct netbuf *nb, const struct ip4_inf
 void udp_input(struct net_stack *stack, struct netbuf *nb, const struct ip4_info *info);
 void tcp_input(struct net_stack *stack, struct netbuf *nb, const struct ip4_info *info);
 
+/* tcp_in.c: an ICMP destination unreachable (code) quoting a segment src:sport -> dst:dport with
+ * sequence number seq (RFC 1122 4.2.3.9, RFC 5927). */
+void tcp_icmp_unreachable(struct net_stack *stack, uint8_t code, uint32_t src, uint32_t dst, uint16_t sport,
+                          uint16_t dport, uint32_t seq);
 void udp_flush(struct net_stack *stack);
 void tcp_tick(struct net_stack *stack);
 void tcp_flush(struct net_stack *stack);

@@ -672,3 +672,24 @@ void tcp_input(struct net_stack *stack, struct netbuf *nb, const struct ip4_info
 drop:
     netbuf_free(nb);
 }
+
+void tcp_icmp_unreachable(struct net_stack *stack, uint8_t code, uint32_t src, uint32_t dst, uint16_t sport,
+                          uint16_t dport, uint32_t seq)
+{
+    struct tcp_pcb *pcb = NULL;
+    for (struct tcp_pcb *p = stack->tcp_pcbs; p; p = p->next)
+        if (p->state != TCP_CLOSED && p->state != TCP_LISTEN && p->local_ip == src && p->local_port == sport &&
+            p->remote_ip == dst && p->remote_port == dport)
+            pcb = p;
+    /* RFC 5927 section 4.1: believe only a quote of data in flight (SND.UNA <= seq < SND.NXT) */
+    if (!pcb || SEQ_LT(seq, pcb->snd_una) || SEQ_GEQ(seq, pcb->snd_max)) {
+        stack->stats.icmp_drop++;
+        return;
+    }
+    stack->stats.tcp_icmp_errors++;
+    /* RFC 1122 4.2.3.9: codes 2 (protocol) and 3 (port unreachable) are hard errors. Like BSD and
+     * Linux (RFC 5461), only a connection still opening is aborted; others treat it as soft (the
+     * retransmission timer decides). */
+    if ((code == 2 || code == 3) && pcb->state == TCP_SYN_SENT)
+        tcp_pcb_gone(pcb, NET_ERR_REFUSED);
+}

@@ -1482,6 +1482,66 @@ static void test_tcp_nagle(void)
     teardown();
 }
 
+
+/* ---- ICMP port unreachable aborts a connect (RFC 1122 4.2.3.9) ---- */
+struct syn_grab {
+    uint8_t frame[128];
+    size_t len;
+};
+
+static bool grab_syn(void *arg, int from_side, const struct netbuf *nb)
+{
+    struct syn_grab *g = arg;
+    if (from_side == 0 && nb->len <= sizeof(g->frame) && nb->data[12] == 0x08 && nb->data[13] == 0 &&
+        nb->data[ETH_HLEN + 9] == IP4_PROTO_TCP) {
+        memcpy(g->frame, nb->data, nb->len);
+        g->len = nb->len;
+        return false;
+    }
+    return true;
+}
+
+static void test_tcp_icmp_unreachable(void)
+{
+    setup(27);
+    struct syn_grab g = { .len = 0 };
+    icmp_echo_request(A, IP_B, 1, 1, 0); /* ARP first */
+    fakelink_advance(&L, 10);
+    L.filter = grab_syn;
+    L.filter_arg = &g;
+    struct sock *c;
+    CHECK_EQ(sock_open(A, SOCK_TYPE_STREAM, &c), SOCK_OK);
+    CHECK_EQ(sock_connect(c, IP_B, 4321), SOCK_EINPROGRESS);
+    fakelink_step(&L);
+    CHECK(g.len > 0);
+    /* a forged error quoting a sequence number outside the window is ignored (RFC 5927) */
+    for (int forged = 1; forged >= 0; forged--) {
+        size_t ql = IP4_HLEN + 8, il = ICMP_HLEN + ql;
+        struct netbuf *nb = netbuf_alloc(0, ETH_HLEN + IP4_HLEN + il);
+        memcpy(nb->data, L.end[0].dev.mac, 6);     /* to A */
+        memcpy(nb->data + 6, L.end[1].dev.mac, 6); /* from B */
+        nb->data[12] = 0x08;
+        nb->data[13] = 0;
+        uint8_t *icmp = nb->data + ETH_HLEN + IP4_HLEN;
+        memset(icmp, 0, ICMP_HLEN);
+        icmp[0] = ICMP_DEST_UNREACH;
+        icmp[1] = ICMP_CODE_PORT_UNREACH;
+        memcpy(icmp + ICMP_HLEN, g.frame + ETH_HLEN, ql);
+        if (forged)
+            icmp[ICMP_HLEN + IP4_HLEN + 4] ^= 0x80;
+        uint16_t c16 = net_chksum_fold(net_chksum_add(0, icmp, il));
+        memcpy(icmp + 2, &c16, 2);
+        ip_fill(nb->data + ETH_HLEN, IP4_HLEN + il, IP4_PROTO_ICMP, IP_B, IP_A);
+        if (netdev_input(&L.end[0].dev, nb) != NET_OK)
+            netbuf_free(nb);
+        CHECK_EQ(tcp_get_state(sock_tcp(c)), forged ? TCP_SYN_SENT : TCP_CLOSED);
+    }
+    CHECK_EQ(A->stats.tcp_icmp_errors, 1);
+    CHECK_EQ(sock_connect(c, IP_B, 4321), SOCK_ECONNREFUSED);
+    sock_close(c);
+    teardown();
+}
+
 static const struct test_case tests[] = {
     { "netbuf", test_netbuf },
     { "checksum_rfc1071", test_checksum },
@@ -1497,6 +1557,7 @@ static const struct test_case tests[] = {
     { "tcp_recovers_after_outage", test_tcp_recovers_after_outage },
     { "tcp_scripted_peer_wire_format", test_tcp_scripted_peer },
     { "tcp_nagle_off_by_default", test_tcp_nagle },
+    { "tcp_icmp_port_unreachable", test_tcp_icmp_unreachable },
     { "tcp_loopback", test_tcp_loopback },
     { "tcp_close_orders_time_wait", test_tcp_close_orders },
     { "tcp_simultaneous_open", test_tcp_simultaneous_open },
