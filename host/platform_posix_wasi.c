@@ -309,11 +309,70 @@ int plat_fd_allocate(plat_handle h, uint64_t offset, uint64_t len)
     return wasi_errno_of(rc);
 }
 
+static void put_dirent(plat_handle h, const struct dirent *e, uint64_t next,
+                       struct plat_dirent *out, char *name, size_t name_cap, size_t *name_len_out)
+{
+    size_t len = strlen(e->d_name);
+    memcpy(name, e->d_name, len < name_cap ? len : name_cap);
+    *name_len_out = len;
+    out->next = next;
+    out->ino = e->d_ino;
+    switch (e->d_type) {
+    case DT_REG: out->filetype = WASI_FILETYPE_REGULAR_FILE; break;
+    case DT_DIR: out->filetype = WASI_FILETYPE_DIRECTORY; break;
+    case DT_LNK: out->filetype = WASI_FILETYPE_SYMBOLIC_LINK; break;
+    case DT_CHR: out->filetype = WASI_FILETYPE_CHARACTER_DEVICE; break;
+    case DT_BLK: out->filetype = WASI_FILETYPE_BLOCK_DEVICE; break;
+    case DT_SOCK: out->filetype = WASI_FILETYPE_SOCKET_STREAM; break;
+    default: {
+        struct stat s;
+        out->filetype = fstatat(h, e->d_name, &s, AT_SYMLINK_NOFOLLOW) == 0
+                            ? filetype_of(s.st_mode) : WASI_FILETYPE_UNKNOWN;
+    }
+    }
+}
+
+/* Handles past the table: a stream opened for this one call, read up to `cookie` (slow, rare). */
+static int readdir_uncached(plat_handle h, uint64_t cookie, struct plat_dirent *out, char *name,
+                            size_t name_cap, size_t *name_len_out, bool *end_out)
+{
+    int dup_fd = fcntl(h, F_DUPFD_CLOEXEC, 0);
+    if (dup_fd < 0)
+        return wasi_errno_of(errno);
+    DIR *d = fdopendir(dup_fd);
+    if (!d) {
+        close(dup_fd);
+        return wasi_errno_of(errno);
+    }
+    rewinddir(d);
+    struct dirent *e;
+    uint64_t pos = 0;
+    int err = WASI_ESUCCESS;
+    for (;;) {
+        errno = 0;
+        e = readdir(d);
+        if (!e) {
+            err = errno ? wasi_errno_of(errno) : WASI_ESUCCESS;
+            *end_out = true;
+            break;
+        }
+        if (pos++ >= cookie) {
+            put_dirent(h, e, pos, out, name, name_cap, name_len_out);
+            *end_out = false;
+            break;
+        }
+    }
+    closedir(d);
+    return err;
+}
+
 int plat_fd_readdir(plat_handle h, uint64_t cookie, struct plat_dirent *out, char *name,
                     size_t name_cap, size_t *name_len_out, bool *end_out)
 {
-    if (h < 0 || h >= DIRS_MAX)
-        return WASI_ENOMEM;
+    if (h < 0)
+        return WASI_EBADF;
+    if (h >= DIRS_MAX)
+        return readdir_uncached(h, cookie, out, name, name_cap, name_len_out, end_out);
     DIR *d = dirs.dir[h];
     if (!d) {
         int dup_fd = fcntl(h, F_DUPFD_CLOEXEC, DIRS_MAX);   /* above the table's range */
@@ -344,25 +403,8 @@ int plat_fd_readdir(plat_handle h, uint64_t cookie, struct plat_dirent *out, cha
         if (dirs.pos[h]++ >= cookie)
             break;
     }
+    put_dirent(h, e, dirs.pos[h], out, name, name_cap, name_len_out);
     *end_out = false;
-    size_t len = strlen(e->d_name);
-    memcpy(name, e->d_name, len < name_cap ? len : name_cap);
-    *name_len_out = len;
-    out->next = dirs.pos[h];
-    out->ino = e->d_ino;
-    switch (e->d_type) {
-    case DT_REG: out->filetype = WASI_FILETYPE_REGULAR_FILE; break;
-    case DT_DIR: out->filetype = WASI_FILETYPE_DIRECTORY; break;
-    case DT_LNK: out->filetype = WASI_FILETYPE_SYMBOLIC_LINK; break;
-    case DT_CHR: out->filetype = WASI_FILETYPE_CHARACTER_DEVICE; break;
-    case DT_BLK: out->filetype = WASI_FILETYPE_BLOCK_DEVICE; break;
-    case DT_SOCK: out->filetype = WASI_FILETYPE_SOCKET_STREAM; break;
-    default: {
-        struct stat s;
-        out->filetype = fstatat(h, e->d_name, &s, AT_SYMLINK_NOFOLLOW) == 0
-                            ? filetype_of(s.st_mode) : WASI_FILETYPE_UNKNOWN;
-    }
-    }
     return WASI_ESUCCESS;
 }
 

@@ -16,10 +16,9 @@
  *
  * WALOS_RUN_TIMING=1 in the host environment (never passed to the guest) prints the time spent
  * loading (decode + validate) and instantiating on stderr: tests/wasi/real.py reports it. */
-#include <arpa/inet.h>
+#include <netdb.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,27 +135,42 @@ static void parse(int argc, char **argv, struct options *o)
     o->nargs = argc - i - 1;
 }
 
-/* A listening TCP socket on "ADDR:PORT" (IPv4), or -1 with a message. */
+/* A listening TCP socket on "ADDR:PORT" ("127.0.0.1:8080", "[::1]:8080", "localhost:8080"), or
+ * -1 (errno set). */
 static int listen_on(const char *spec)
 {
-    char host[64];
+    char host[256];
     const char *colon = strrchr(spec, ':');
-    if (!colon || (size_t)(colon - spec) >= sizeof host)
-        return -1;
-    memcpy(host, spec, (size_t)(colon - spec));
-    host[colon - spec] = 0;
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1))};
-    if (inet_pton(AF_INET, host, &a.sin_addr) != 1)
-        return -1;
-    int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int one = 1;
-    if (s < 0)
-        return -1;
-    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(s, (struct sockaddr *)&a, sizeof a) < 0 || listen(s, 128) < 0) {
-        close(s);
+    if (!colon || (size_t)(colon - spec) >= sizeof host) {
+        errno = EINVAL;
         return -1;
     }
+    const char *h = spec;
+    size_t n = (size_t)(colon - spec);
+    if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {   /* [v6-address] */
+        h++;
+        n -= 2;
+    }
+    memcpy(host, h, n);
+    host[n] = 0;
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV}, *res;
+    if (getaddrinfo(host, colon + 1, &hints, &res) != 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    int s = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    if (s >= 0) {
+        setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (bind(s, res->ai_addr, res->ai_addrlen) < 0 || listen(s, 128) < 0) {
+            int e = errno;
+            close(s);
+            errno = e;
+            s = -1;
+        }
+    }
+    freeaddrinfo(res);
     return s;
 }
 
