@@ -1,15 +1,11 @@
-/* kernel/fs/fs_alloc.h — the heap functions the filesystem code allocates with.
+/* kernel/fs/fs_alloc.h — where the filesystem code gets memory.
  *
- * Same names and signatures as the kernel heap (kernel/mm/heap.h); the kernel provides them, and the
- * host tests provide them over malloc (tests/unit/fs/host_alloc.c). kmalloc and kzalloc return NULL
- * when out of memory; memory is 16-byte aligned; kzalloc zeroes it. kfree(NULL) is a no-op. */
+ * Only through kmalloc/kzalloc/kfree of the kernel heap (kernel/mm/heap.h: 16-byte aligned, NULL when
+ * out of memory, kzalloc zeroes, kfree(NULL) is a no-op; IRQ-safe, never blocks). The host tests
+ * provide the same three over malloc (tests/unit/fs/fs_host.c). */
 #ifndef KERNEL_FS_FS_ALLOC_H
 #define KERNEL_FS_FS_ALLOC_H
 
-#include <stddef.h>
-
-void *kmalloc(size_t size);
-void *kzalloc(size_t size);
-void kfree(void *ptr);
+#include "kernel/mm/heap.h"
 
 #endif

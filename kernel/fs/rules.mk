@@ -1,14 +1,14 @@
 # kernel/fs/rules.mk — storage core: block cache, GPT, FAT32, VFS (issue 5), and the `fs` test suite.
 #
-# FS_SRCS compile both hosted (tests) and freestanding (kernel). They are not in KERNEL_SRCS yet:
-# they need kmalloc/kzalloc/kfree from the kernel heap (kernel/mm/heap.h), which does not exist yet;
-# `make fs-freestanding` checks that they compile with KERNEL_CFLAGS meanwhile.
+# FS_SRCS compile both hosted (tests) and freestanding: the kernel links them (KERNEL_SRCS), and
+# `make fs-freestanding` (part of test-fs) checks them with KERNEL_CFLAGS alone.
 #
 # `make test-fs` builds the host tests (tests/unit/fs/, with ASan and UBSan) and runs them against
 # images made by mkfs.fat and sgdisk in $(BUILD)/fs-test, checked with fsck.fat and mtools.
 
 FS_SRCS := kernel/fs/bcache.c kernel/fs/gpt.c kernel/fs/fat32.c kernel/fs/fat32_dir.c \
     kernel/fs/fat32_file.c kernel/fs/vfs.c kernel/fs/ramfs.c
+KERNEL_SRCS += $(FS_SRCS)
 FS_TEST_DIR := $(BUILD)/fs-test
 FS_TESTS := test_bcache test_gpt test_vfs test_fat32 test_fat32_ops
 FS_TEST_BINS := $(addprefix $(BUILD)/host/fs/,$(FS_TESTS))
