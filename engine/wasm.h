@@ -162,10 +162,14 @@ struct wasm_limits {
     uint32_t call_depth;       /* max nested wasm calls (0: 100,000); beyond: "call stack exhausted" */
     uint64_t fuel;             /* 0: unlimited. Otherwise about one unit per executed instruction,
                                   checked at safepoints; exhausted: trap "all fuel consumed" */
-    bool guard_pages;          /* memories reserve 4 GiB + guard and rely on faults instead of explicit
-                                  bounds checks; the embedder must turn a fault in that region into
-                                  wasm_exec_fault_trap(). false: explicit checks. */
+    bool guard_pages;          /* NOT IMPLEMENTED YET (ignored): memories will reserve 4 GiB + guard
+                                  and rely on faults instead of explicit bounds checks. Today every
+                                  access is checked explicitly (exec_impl.h MEM_CHECK; the compile-
+                                  time switch EXEC_GUARD_PAGES removes the checks for that mode). */
 };
+/* Memory per exec (wasm_exec_new): value_stack_slots * 8 bytes + call_depth * 32 bytes, allocated
+ * once with plat_alloc (defaults: 8 MiB + 3.2 MiB, touched only as deep as the program goes).
+ * Fuel: charged 1 per function entry and (loop body size in code words / 4) per loop back-edge. */
 
 /* NULL limits = defaults. Returns NULL when out of memory. */
 wasm_store *wasm_store_new(const struct wasm_limits *limits);
@@ -307,10 +311,9 @@ struct wasm_frame_info {
 };
 uint32_t wasm_exec_backtrace(const wasm_exec *e, struct wasm_frame_info *frames, uint32_t max);
 
-/* Guard-page mode: the embedder's fault handler asks whether `addr` lies in a guard region of a
- * memory of the store that `e` runs, and if so turns the current call into an
- * "out of bounds memory access" trap (the handler then resumes at the landing pad the engine set up;
- * see the embedder notes in engine/README or the header of engine/mem.h). */
+/* Guard-page mode (not implemented yet: always returns false): the embedder's fault handler asks
+ * whether `addr` lies in a guard region of a memory of the store that `e` runs, and if so turns the
+ * current call into an "out of bounds memory access" trap. */
 bool wasm_exec_fault_in_guard(const wasm_exec *e, uintptr_t addr);
 
 #endif
