@@ -151,6 +151,18 @@ static void com1_irq(struct trap_frame *f)
     apic_eoi();
 }
 
+/* the ACPI SCI: the power button (QEMU: window closed, or `system_powerdown`) powers off cleanly */
+static void sci_irq(struct trap_frame *f)
+{
+    (void)f;
+    bool button = acpi_sci();
+    apic_eoi();
+    if (button) {
+        printk("acpi: power button pressed\n");
+        power_off();
+    }
+}
+
 static void interrupts_init(void)
 {
     const struct acpi_info *a = acpi_get();
@@ -164,6 +176,8 @@ static void interrupts_init(void)
     if (n > 0 && ioapic_route_isa(SERIAL_COM1_IRQ, com1_irq) >= 0)
         serial_enable_rx_irq();
     int kbd = n > 0 ? ps2_init() : -1;
+    if (n > 0 && acpi_enable_power_button() == 0)
+        ioapic_route_isa((uint8_t)a->sci_irq, sci_irq);
     printk("irq: %d IOAPIC(s), 8259 PICs masked, COM1 input on IRQ %d, PS/2 keyboard %s\n", n,
            SERIAL_COM1_IRQ, kbd == 0 ? "on IRQ 1" : "absent");
     sti();

@@ -37,13 +37,14 @@ struct __attribute__((packed)) gas { /* generic address structure */
 /* FADT field offsets (from the table start) */
 enum {
     FADT_DSDT = 40, FADT_SCI_INT = 46, FADT_SMI_CMD = 48, FADT_ACPI_ENABLE = 52,
-    FADT_PM1A_CNT = 64, FADT_PM1B_CNT = 68, FADT_PM_TMR = 76, FADT_FLAGS = 112,
+    FADT_PM1A_EVT = 56, FADT_PM1_EVT_LEN = 88, FADT_PM1A_CNT = 64, FADT_PM1B_CNT = 68, FADT_PM_TMR = 76, FADT_FLAGS = 112,
     FADT_RESET_REG = 116, FADT_RESET_VALUE = 128, FADT_X_DSDT = 140,
 };
 #define FADT_FLAG_RESET_REG_SUP (1u << 10)
 #define PM1_SCI_EN 0x1
 #define PM1_SLP_EN (1u << 13)
 #define PM1_SLP_TYP_SHIFT 10
+#define PM1_PWRBTN (1u << 8) /* in the PM1 status and enable registers */
 
 /* MADT entry types and flags */
 enum { MADT_LAPIC = 0, MADT_IOAPIC = 1, MADT_ISO = 2, MADT_LAPIC_ADDR = 5 };
@@ -157,6 +158,8 @@ static void parse_fadt(const struct sdt_header *h)
     acpi.smi_cmd = rd32(f, FADT_SMI_CMD);
     acpi.acpi_enable = f[FADT_ACPI_ENABLE];
     acpi.pm1a_cnt = rd32(f, FADT_PM1A_CNT);
+    acpi.pm1a_evt = rd32(f, FADT_PM1A_EVT);
+    acpi.pm1_evt_len = f[FADT_PM1_EVT_LEN];
     acpi.pm1b_cnt = rd32(f, FADT_PM1B_CNT);
     acpi.pm_tmr = rd32(f, FADT_PM_TMR);
     if (h->length >= FADT_RESET_VALUE + 1) {
@@ -258,16 +261,42 @@ void acpi_isa_irq(uint8_t irq, uint32_t *gsi_out, uint16_t *flags_out)
         }
 }
 
-void acpi_power_off(void)
+/* switches to ACPI mode if the firmware left the machine in legacy mode */
+static void enter_acpi_mode(void)
 {
-    if (!acpi.has_fadt || !acpi.has_s5 || !acpi.pm1a_cnt)
-        return;
-    /* switch to ACPI mode if the firmware left us in legacy mode */
     if (!(inw((uint16_t)acpi.pm1a_cnt) & PM1_SCI_EN) && acpi.smi_cmd && acpi.acpi_enable) {
         outb((uint16_t)acpi.smi_cmd, acpi.acpi_enable);
         for (int i = 0; i < 1000000 && !(inw((uint16_t)acpi.pm1a_cnt) & PM1_SCI_EN); i++)
             cpu_pause();
     }
+}
+
+int acpi_enable_power_button(void)
+{
+    if (!acpi.has_fadt || !acpi.pm1a_evt || acpi.pm1_evt_len < 4 || !acpi.pm1a_cnt)
+        return -1;
+    enter_acpi_mode();
+    uint16_t status = (uint16_t)acpi.pm1a_evt, enable = (uint16_t)(acpi.pm1a_evt + acpi.pm1_evt_len / 2);
+    outw(status, PM1_PWRBTN); /* clear a stale press (status bits clear on writing 1) */
+    outw(enable, (uint16_t)(inw(enable) | PM1_PWRBTN));
+    return 0;
+}
+
+bool acpi_sci(void)
+{
+    if (!acpi.pm1a_evt)
+        return false;
+    uint16_t status = (uint16_t)acpi.pm1a_evt;
+    uint16_t s = inw(status);
+    outw(status, s); /* acknowledge every event that is set */
+    return s & PM1_PWRBTN;
+}
+
+void acpi_power_off(void)
+{
+    if (!acpi.has_fadt || !acpi.has_s5 || !acpi.pm1a_cnt)
+        return;
+    enter_acpi_mode();
     outw((uint16_t)acpi.pm1a_cnt, (uint16_t)((acpi.slp_typa << PM1_SLP_TYP_SHIFT) | PM1_SLP_EN));
     if (acpi.pm1b_cnt)
         outw((uint16_t)acpi.pm1b_cnt, (uint16_t)((acpi.slp_typb << PM1_SLP_TYP_SHIFT) | PM1_SLP_EN));

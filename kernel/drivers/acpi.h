@@ -46,6 +46,8 @@ struct acpi_info {
     uint32_t smi_cmd;
     uint8_t acpi_enable;
     uint32_t pm1a_cnt, pm1b_cnt; /* I/O ports, 0 if none */
+    uint32_t pm1a_evt;     /* PM1a event block: status, then enable at + pm1_evt_len / 2 */
+    uint8_t pm1_evt_len;
     uint32_t pm_tmr;
     bool reset_supported;
     uint8_t reset_space;   /* 0 memory, 1 I/O, 2 PCI config */
@@ -67,6 +69,11 @@ const struct acpi_info *acpi_get(void);
 /* translates ISA IRQ `irq` through the MADT overrides: sets *gsi_out and *flags_out (0 = ISA
  * default: edge, active high) */
 void acpi_isa_irq(uint8_t irq, uint32_t *gsi_out, uint16_t *flags_out);
+/* switches the firmware to ACPI mode (SCI_EN) and enables the power-button event; the SCI (ISA IRQ
+ * sci_irq) must then be routed to acpi_sci. Returns 0, -1 without a FADT event block. */
+int acpi_enable_power_button(void);
+/* the SCI handler body: returns true when the power button was pressed (its status is cleared) */
+bool acpi_sci(void);
 /* enters S5 via PM1a/PM1b_CNT; returns only on failure */
 void acpi_power_off(void);
 /* writes the FADT reset register; returns only on failure */
