@@ -503,7 +503,12 @@ static bool rto_expired(struct tcp_pcb *pcb)
         return false;
     }
     if (pcb->snd_max == pcb->snd_una) {
-        pcb->rto_deadline = 0; /* nothing outstanding (stale timer) */
+        /* nothing outstanding: the SWS override (RFC 9293 3.8.6.2.1) sends what the window allows */
+        pcb->retries--;
+        pcb->rto_deadline = 0;
+        pcb->force_send = true;
+        tcp_output(pcb);
+        pcb->force_send = false;
         return false;
     }
     stack->stats.tcp_timeouts++;

@@ -448,6 +448,8 @@ static bool process_ack(struct tcp_pcb *pcb, const struct tcp_seg *seg)
     if (SEQ_LT(pcb->snd_wl1, seg->seq) || (pcb->snd_wl1 == seg->seq && SEQ_LEQ(pcb->snd_wl2, seg->ack))) {
         bool opened = pcb->snd_wnd == 0 && seg->wnd != 0;
         pcb->snd_wnd = seg->wnd << pcb->snd_wscale;
+        if (pcb->snd_wnd > pcb->max_snd_wnd)
+            pcb->max_snd_wnd = pcb->snd_wnd;
         pcb->snd_wl1 = seg->seq;
         pcb->snd_wl2 = seg->ack;
         if (opened && SEQ_GT(pcb->snd_nxt, pcb->snd_una)) {

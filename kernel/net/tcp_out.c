@@ -125,6 +125,8 @@ void tcp_output(struct tcp_pcb *pcb)
     }
     /* RFC 5681 section 2: send no more than min(cwnd, rwnd) beyond SND.UNA; RFC 3042 limited
      * transmit: the first and second duplicate ACKs each let one more segment out */
+    if (pcb->snd_wnd > pcb->max_snd_wnd)
+        pcb->max_snd_wnd = pcb->snd_wnd;
     uint32_t cwnd = pcb->cwnd;
     if (!pcb->in_recovery && pcb->dupacks > 0)
         cwnd += (uint32_t)(pcb->dupacks < 2 ? pcb->dupacks : 2) * pcb->mss;
@@ -141,6 +143,12 @@ void tcp_output(struct tcp_pcb *pcb)
         bool fin = pcb->fin_queued && off + n == pcb->snd.len;
         if (n == 0 && !fin)
             break;
+        /* RFC 9293 3.8.6.2.1 (sender SWS avoidance, a MUST of RFC 1122 4.2.3.4): with more data
+         * waiting than the window takes, send only a full segment or half the largest window seen;
+         * the override timer (tcp.c) breaks a wait with nothing in flight */
+        if (n < pcb->mss && avail > room && pcb->snd_wnd <= cwnd && n < pcb->max_snd_wnd / 2 &&
+            !pcb->force_send)
+            break; /* (only when the peer's window is the limit; cwnd limits are RFC 5681's) */
         /* RFC 9293 3.7.4 Nagle: with it on, hold a short segment while data is unacknowledged */
         if (pcb->nagle && n < pcb->mss && off > 0 && !fin)
             break;
@@ -165,8 +173,9 @@ void tcp_output(struct tcp_pcb *pcb)
         if (fin)
             break;
     }
-    /* persist: data waiting on a zero window with nothing in flight gets probed (RFC 9293 3.8.6.1) */
-    if (!pcb->rto_deadline && pcb->snd_wnd == 0 && pcb->snd.len > pcb->snd_nxt - pcb->snd_una)
+    /* data waiting with nothing in flight (a zero window to probe, or an SWS wait to override):
+     * the timer must run (RFC 9293 3.8.6.1 and 3.8.6.2.1) */
+    if (!pcb->rto_deadline && !pcb->fin_acked && pcb->snd.len > pcb->snd_nxt - pcb->snd_una)
         pcb->rto_deadline = stack->now_ms + pcb->rto_ms;
     if (pcb->ack_now)
         tcp_send_ack(pcb);

@@ -68,6 +68,8 @@ struct tcp_pcb {
     /* send sequence space (RFC 9293 3.3.1) */
     uint32_t iss, snd_una, snd_nxt, snd_max, snd_wl1, snd_wl2;
     uint32_t snd_wnd;            /* peer's window, scaled */
+    uint32_t max_snd_wnd;        /* largest window the peer offered (sender SWS avoidance) */
+    bool force_send;             /* the SWS override timer fired: send what the window allows */
     uint16_t mss;                /* effective send MSS */
     uint8_t snd_wscale;          /* shift applied to the peer's window field */
     uint8_t rcv_wscale;          /* shift we apply to ours */

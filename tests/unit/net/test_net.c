@@ -1542,6 +1542,72 @@ static void test_tcp_icmp_unreachable(void)
     teardown();
 }
 
+
+static size_t captured_payload(struct capture *c, int i)
+{
+    const struct ip4_hdr *ih = (const struct ip4_hdr *)(c->frames[i] + ETH_HLEN);
+    return net_ntohs(ih->total_len) - IP4_HLEN - (size_t)(captured_tcp(c, i)->off >> 4) * 4;
+}
+
+static void test_tcp_sender_sws(void)
+{
+    setup(28);
+    struct capture cap = { .n = 0 };
+    struct sock *l, *s = NULL;
+    CHECK_EQ(sock_open(B, SOCK_TYPE_STREAM, &l), SOCK_OK);
+    CHECK_EQ(sock_bind(l, 0, 80), SOCK_OK);
+    CHECK_EQ(sock_listen(l, 4), SOCK_OK);
+    icmp_echo_request(A, IP_B, 1, 1, 0);
+    fakelink_advance(&L, 10);
+    L.filter = capture_filter;
+    L.filter_arg = &cap;
+    const uint8_t opts[] = { TCP_OPT_MSS, 4, 0x03, 0xe8 }; /* MSS 1000, no window scaling */
+    uint32_t iss = 5000;
+    inject(tcp_frame(IP_A, 6000, 80, iss, 0, TCP_SYN, opts, sizeof(opts), 0));
+    CHECK_EQ(cap.n, 1);
+    uint32_t b = net_ntohl(captured_tcp(&cap, 0)->seq) + 1;
+    struct netbuf *nb = tcp_frame(IP_A, 6000, 80, iss + 1, b, TCP_ACK, NULL, 0, 0);
+    ((struct tcp_hdr *)(nb->data + ETH_HLEN + IP4_HLEN))->window = net_htons(3000);
+    /* (window changed after the checksum: fix it) */
+    struct tcp_hdr *th = (struct tcp_hdr *)(nb->data + ETH_HLEN + IP4_HLEN);
+    th->chksum = 0;
+    th->chksum = net_chksum_fold(net_chksum_add(net_chksum_pseudo(IP_A, IP_B, IP4_PROTO_TCP, TCP_HLEN), th, TCP_HLEN));
+    inject(nb);
+    CHECK_EQ(sock_accept(l, &s), SOCK_OK);
+    if (!s) {
+        sock_close(l);
+        teardown();
+        return;
+    }
+    static char data[10000];
+    size_t n;
+    CHECK_EQ(sock_send(s, data, sizeof(data), &n), SOCK_OK);
+    CHECK_EQ(cap.n, 4); /* three full segments fill the 3000-byte window */
+    for (int i = 1; i < 4; i++)
+        CHECK_EQ(captured_payload(&cap, i), 1000);
+    /* ack 1000 and offer 2200: the usable window is 200 bytes, too small to send (SWS) */
+    nb = tcp_frame(IP_A, 6000, 80, iss + 1, b + 1000, TCP_ACK, NULL, 0, 0);
+    th = (struct tcp_hdr *)(nb->data + ETH_HLEN + IP4_HLEN);
+    th->window = net_htons(2200);
+    th->chksum = 0;
+    th->chksum = net_chksum_fold(net_chksum_add(net_chksum_pseudo(IP_A, IP_B, IP4_PROTO_TCP, TCP_HLEN), th, TCP_HLEN));
+    inject(nb);
+    CHECK_EQ(cap.n, 4);
+    /* ack everything and offer 3000 again: three full segments */
+    nb = tcp_frame(IP_A, 6000, 80, iss + 1, b + 3000, TCP_ACK, NULL, 0, 0);
+    th = (struct tcp_hdr *)(nb->data + ETH_HLEN + IP4_HLEN);
+    th->window = net_htons(3000);
+    th->chksum = 0;
+    th->chksum = net_chksum_fold(net_chksum_add(net_chksum_pseudo(IP_A, IP_B, IP4_PROTO_TCP, TCP_HLEN), th, TCP_HLEN));
+    inject(nb);
+    CHECK_EQ(cap.n, 7);
+    for (int i = 4; i < 7 && i < cap.n; i++)
+        CHECK_EQ(captured_payload(&cap, i), 1000);
+    sock_close(s);
+    sock_close(l);
+    teardown();
+}
+
 static const struct test_case tests[] = {
     { "netbuf", test_netbuf },
     { "checksum_rfc1071", test_checksum },
@@ -1558,6 +1624,7 @@ static const struct test_case tests[] = {
     { "tcp_scripted_peer_wire_format", test_tcp_scripted_peer },
     { "tcp_nagle_off_by_default", test_tcp_nagle },
     { "tcp_icmp_port_unreachable", test_tcp_icmp_unreachable },
+    { "tcp_sender_sws_avoidance", test_tcp_sender_sws },
     { "tcp_loopback", test_tcp_loopback },
     { "tcp_close_orders_time_wait", test_tcp_close_orders },
     { "tcp_simultaneous_open", test_tcp_simultaneous_open },
