@@ -7,6 +7,7 @@
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/timer.h"
 #include "kernel/arch/x86_64/trap.h"
+#include "kernel/drivers/acpi.h"
 #include "kernel/drivers/ps2.h"
 #include "kernel/drivers/rtc.h"
 #include "kernel/drivers/serial.h"
@@ -60,6 +61,11 @@ static int test_vmm(void)
     ST_CHECK(top != 0);
     ST_CHECK(vmm_query(top - 1, &f) && (f & VMM_WRITE));
     ST_CHECK(vmm_query(top - 4 * PAGE_SIZE, &f));
+    /* an ACPI table by signature (the FADT is always there when ACPI is) */
+    uint32_t len = 0;
+    const uint8_t *facp = acpi_find_table("FACP", &len);
+    ST_CHECK(!acpi_get()->present || (facp && len >= 116 && memcmp(facp, "FACP", 4) == 0));
+    ST_CHECK(acpi_find_table("ZZZZ", &len) == NULL);
     ST_CHECK(!vmm_query(top - 4 * PAGE_SIZE - 1, &f));
     /* a reservation: 8 GiB of address space, 64 KiB committed, nothing else mapped; released */
     uint64_t free0 = pmm_free_pages();
@@ -219,7 +225,6 @@ static int test_fpu_context(void)
 }
 
 /* an interrupt handler that uses SSE must not disturb the interrupted code's registers */
-#define TEST_VECTOR 0x80
 static void clobber_xmm7(struct trap_frame *f)
 {
     (void)f;
@@ -229,11 +234,11 @@ static void clobber_xmm7(struct trap_frame *f)
 static int test_irq_fpu(void)
 {
     int failed = 0;
-    trap_set_handler(TEST_VECTOR, clobber_xmm7);
+    trap_set_handler(VEC_SELFTEST, clobber_xmm7);
     xmm7_set(0x5555aaaa5555aaaaULL);
-    __asm__ volatile("int $0x80" ::: "memory");
+    __asm__ volatile("int %0" : : "i"(VEC_SELFTEST) : "memory");
     ST_CHECK(xmm7_get() == 0x5555aaaa5555aaaaULL);
-    trap_set_handler(TEST_VECTOR, NULL);
+    trap_set_handler(VEC_SELFTEST, NULL);
     return failed;
 }
 

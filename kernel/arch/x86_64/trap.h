@@ -26,6 +26,8 @@ enum {
     VEC_DEVICE_NA = 7, VEC_DOUBLE_FAULT = 8, VEC_GP = 13, VEC_PAGE_FAULT = 14, VEC_X87 = 16,
     VEC_MACHINE_CHECK = 18, VEC_SIMD = 19,
     VEC_IRQ_BASE = 32,     /* IOAPIC-routed device IRQs: VEC_IRQ_BASE + ISA/GSI line */
+    /* 0x80-0xdf: handed out by kernel/drivers/pci.c (MSI-X, INTx); 0xe0-0xef: the masked 8259s */
+    VEC_SELFTEST = 0xf1,   /* the self-test's software interrupt */
     VEC_LAPIC_TIMER = 0xf0,
     VEC_LAPIC_ERROR = 0xfe,
     VEC_SPURIOUS = 0xff,
