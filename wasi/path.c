@@ -117,6 +117,20 @@ static int walk_path(plat_handle base, const char *path, size_t len, bool follow
             }
             continue;
         }
+        /* an intermediate directory is opened straight away (no symlink is followed by the
+         * platform); only when that fails do we look at what the name is */
+        plat_handle h = PLAT_NO_HANDLE;
+        if (!last) {
+            if (w->depth == WALK_MAX_DEPTH) {
+                err = WASI_ENAMETOOLONG;
+                break;
+            }
+            err = plat_open_at(walk_dir(w), comp, WASI_OFLAG_DIRECTORY, 0, true, false, &h);
+            if (err == WASI_ESUCCESS) {
+                w->stack[++w->depth] = h;
+                continue;
+            }
+        }
         bool follow = !last || follow_final || slash_after;
         struct plat_filestat st;
         int serr = plat_stat_at(walk_dir(w), comp, &st);
@@ -137,25 +151,15 @@ static int walk_path(plat_handle base, const char *path, size_t len, bool follow
         if (last) {
             memcpy(w->name, comp, n + 1);
             w->trailing_slash = slash_after;
+            err = WASI_ESUCCESS;
             break;
         }
-        if (serr) {
-            err = serr;
-            break;
-        }
-        if (st.filetype != WASI_FILETYPE_DIRECTORY) {
+        /* not a symlink: the open's error stands, made precise for a name that is not a dir */
+        if (serr == WASI_ESUCCESS && st.filetype != WASI_FILETYPE_DIRECTORY)
             err = WASI_ENOTDIR;
-            break;
-        }
-        if (w->depth == WALK_MAX_DEPTH) {
-            err = WASI_ENAMETOOLONG;
-            break;
-        }
-        plat_handle h;
-        err = plat_open_at(walk_dir(w), comp, WASI_OFLAG_DIRECTORY, 0, true, false, &h);
-        if (err)
-            break;
-        w->stack[++w->depth] = h;
+        else if (serr)
+            err = serr;
+        break;
     }
     plat_free(buf);
     if (err)
