@@ -502,6 +502,14 @@ static void established_input(struct tcp_pcb *pcb, struct tcp_seg *seg)
         tcp_send_syn(pcb);
         return;
     }
+    /* TIME_WAIT: "The only thing that can arrive in this state is a retransmission of the remote FIN.
+     * Acknowledge it, and restart the 2 MSL timeout." (it sits just below RCV.NXT) */
+    if (pcb->state == TCP_TIME_WAIT && fin && !(seg->flags & TCP_RST) && seg->seq + seg->len + 1 == pcb->rcv_nxt) {
+        tcp_send_ack(pcb);
+        tcp_enter_time_wait(pcb);
+        return;
+    }
+    uint32_t orig_seq = seg->seq;
     /* first, check sequence number: the four acceptability cases */
     bool ok;
     uint32_t end = pcb->rcv_nxt + space;
@@ -560,7 +568,7 @@ static void established_input(struct tcp_pcb *pcb, struct tcp_seg *seg)
     if ((seg->flags & TCP_RST) && pcb->state == TCP_TIME_WAIT)
         return;
     if (seg->flags & TCP_RST) {
-        if (seg->seq != pcb->rcv_nxt) {
+        if (orig_seq != pcb->rcv_nxt) {
             stack->stats.tcp_challenge_ack++;
             ack_invalid(pcb);
             return;
@@ -581,9 +589,7 @@ static void established_input(struct tcp_pcb *pcb, struct tcp_seg *seg)
     if (!(seg->flags & TCP_ACK))
         return;
     if (pcb->state == TCP_TIME_WAIT) {
-        /* "The only thing that can arrive in this state is a retransmission of the remote FIN.
-         * Acknowledge it, and restart the 2 MSL timeout." */
-        if (fin || seg->len) {
+        if (fin || seg->len) { /* anything else acceptable: answer, restart the wait */
             tcp_send_ack(pcb);
             tcp_enter_time_wait(pcb);
         }

@@ -518,6 +518,28 @@ static void test_tcp_close_orders(void)
     CHECK_EQ(tcp_get_state(cp), TCP_TIME_WAIT);
     sock_close(p.server);
     sock_close(p.client);
+    /* a retransmitted FIN in TIME_WAIT is acknowledged and restarts the 2 MSL wait */
+    fakelink_advance(&L, 60000);
+    {
+        uint32_t lip, rip;
+        uint16_t lport, rport;
+        tcp_local(cp, &lip, &lport);
+        tcp_remote(cp, &rip, &rport);
+        uint64_t tx = A->stats.tcp_tx;
+        struct netbuf *f = tcp_frame(IP_B, rport, lport, cp->rcv_nxt - 1, cp->snd_nxt, TCP_FIN | TCP_ACK, NULL, 0, 0);
+        struct ip4_hdr *fih = (struct ip4_hdr *)(f->data + ETH_HLEN);
+        fih->dst = net_htonl(IP_A);
+        fih->chksum = 0;
+        fih->chksum = net_chksum_fold(net_chksum_add(0, fih, IP4_HLEN));
+        struct tcp_hdr *fth = (struct tcp_hdr *)(f->data + ETH_HLEN + IP4_HLEN);
+        fth->chksum = 0;
+        fth->chksum = net_chksum_fold(net_chksum_add(net_chksum_pseudo(IP_B, IP_A, IP4_PROTO_TCP, TCP_HLEN), fth, TCP_HLEN));
+        memcpy(f->data, L.end[0].dev.mac, 6);
+        if (netdev_input(&L.end[0].dev, f) != NET_OK)
+            netbuf_free(f);
+        CHECK_EQ(A->stats.tcp_tx, tx + 1);
+        CHECK_EQ(cp->tw_deadline, L.now + 2 * TCP_MSL_MS);
+    }
     int pcbs = A->tcp_npcbs;
     CHECK_EQ(pcbs, 1); /* the TIME_WAIT block stays with the stack */
     fakelink_advance(&L, 2 * TCP_MSL_MS - 100);
