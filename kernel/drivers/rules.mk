@@ -1,0 +1,3 @@
+# kernel/drivers/rules.mk — PCI, the virtio transport and virtio-blk (issue 5), and the boot-disk /
+# root-mount code in kernel/storage.c. The other drivers in this folder are listed in kernel/rules.mk.
+KERNEL_SRCS += kernel/drivers/pci.c kernel/drivers/virtio.c kernel/drivers/virtio_blk.c kernel/storage.c

@@ -1,0 +1,400 @@
+/* kernel/storage.c — boot-disk discovery, the root mount, and the storage test switches (contract in
+ * storage.h).
+ *
+ * Below: kernel/drivers/pci.c, virtio_blk.c (disks), kernel/fs/gpt.c (partitions), fat32.c and
+ * ramfs.c (filesystems), vfs.c (the namespace). Above: kmain calls storage_init once; the WASI
+ * backend later reaches files through the VFS alone. The test switches live here so that the kernel's
+ * own self-tests (kernel/selftest.c) need not know about disks. */
+
+
+#include "kernel/storage.h"
+
+#include "kernel/arch/x86_64/timer.h"
+#include "kernel/cmdline.h"
+#include "kernel/drivers/pci.h"
+#include "kernel/drivers/virtio_blk.h"
+#include "kernel/fs/fat32.h"
+#include "kernel/fs/gpt.h"
+#include "kernel/fs/ramfs.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/lib/stdlib.h"
+#include "kernel/lib/string.h"
+#include "kernel/mm/heap.h"
+#include "kernel/printk.h"
+
+#define TMP_BYTES_MAX (16ULL << 20) /* the /tmp ramfs's data budget */
+#define ROOT_RAM_BYTES_MAX (32ULL << 20)
+#define NS_PER_SEC 1000000000ULL
+
+static struct {
+    struct gpt_part_device part;  /* the boot partition as a block device */
+    struct fat32 *fat;            /* the root volume, NULL when the root is a ramfs */
+    struct ramfs *root_ram;
+    struct ramfs *tmp;
+} st;
+
+static int64_t clock_seconds(void *ctx)
+{
+    (void)ctx;
+    return timer_realtime_ns() / (int64_t)NS_PER_SEC;
+}
+
+static uint64_t clock_ns(void *ctx)
+{
+    (void)ctx;
+    return (uint64_t)timer_realtime_ns();
+}
+
+static void fat_log(void *ctx, const char *msg)
+{
+    printk("storage: %s: %s\n", (const char *)ctx, msg);
+}
+
+static bool guid_zero(const uint8_t g[16])
+{
+    for (int i = 0; i < 16; i++)
+        if (g[i])
+            return false;
+    return true;
+}
+
+/* the boot partition on disk, or -1; table is caller-owned scratch */
+static int find_boot_partition(struct block_device *disk, const struct bootinfo *bi, struct gpt_table *table)
+{
+    int err = gpt_read(disk, table);
+    if (err != GPT_OK) {
+        printk("storage: %s: no usable GPT (%s%s%s)\n", disk->name,
+               err == GPT_ENOTGPT ? "no GPT signature" : err == GPT_EBADCRC ? "header or entry CRC wrong"
+               : err == GPT_EIO ? "read error" : "out of memory",
+               table->note ? ": " : "", table->note ? table->note : "");
+        return -1;
+    }
+    if (table->note)
+        printk("storage: %s: GPT: %s\n", disk->name, table->note);
+    bool by_guid = !guid_zero(bi->esp_guid);
+    for (uint32_t i = 0; i < table->count; i++) {
+        const struct gpt_partition *p = &table->parts[i];
+        if (by_guid ? memcmp(p->unique_guid, bi->esp_guid, 16) == 0 && p->first_lba == bi->esp_start_lba
+                    : memcmp(p->type_guid, gpt_type_esp, 16) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+static int mount_ram_root(const char *why)
+{
+    printk("storage: %s; root is a RAM filesystem (nothing written will survive a reboot)\n", why);
+    if (ramfs_create(ROOT_RAM_BYTES_MAX, clock_ns, NULL, &st.root_ram) != FS_OK)
+        return -1;
+    struct vfs_node *root = ramfs_root(st.root_ram);
+    int err = vfs_mount("/", root);
+    vfs_node_release(root);
+    return err;
+}
+
+/* mounts the volume on st.part at "/"; returns 0, or -1 when it is not a usable FAT32 volume */
+static int mount_disk_root(void)
+{
+    struct fat32_options opts = {.read_only = st.part.dev.read_only, .clock = clock_seconds, .log = fat_log,
+                                 .ctx = (void *)st.part.dev.name};
+    const char *why = NULL;
+    int err = fat32_mount(&st.part.dev, &opts, &st.fat, &why);
+    if (err != FS_OK) {
+        printk("storage: %s: cannot mount FAT32 (%s)\n", st.part.dev.name,
+               err == FS_EINVAL && why ? why : err == FS_EIO ? "read error" : "out of memory");
+        st.fat = NULL;
+        return -1;
+    }
+    struct vfs_node *root = fat32_root(st.fat);
+    err = vfs_mount("/", root);
+    vfs_node_release(root);
+    if (err != FS_OK) {
+        printk("storage: vfs_mount / failed (%d)\n", err);
+        return -1;
+    }
+    uint64_t free_mib = fat32_free_bytes(st.fat) >> 20;
+    if (fat32_error(st.fat))
+        printk("storage: root is %s (FAT32), READ-ONLY: %s\n", st.part.dev.name, fat32_error(st.fat));
+    else
+        printk("storage: root is %s (FAT32, %s), %lu MiB free\n", st.part.dev.name,
+               fat32_is_read_only(st.fat) ? "read-only" : "read-write", free_mib);
+    return 0;
+}
+
+static void mount_tmp(void)
+{
+    struct vfs_node *root = vfs_root(), *dir = NULL;
+    if (!root)
+        return;
+    int err = vfs_lookup(root, "tmp", 3, &dir);
+    if (err == FS_ENOENT)
+        err = vfs_mkdir(root, "tmp", 3, &dir);
+    vfs_node_release(root);
+    if (err != FS_OK) {
+        printk("storage: no /tmp directory (%d): /tmp not mounted\n", err);
+        return;
+    }
+    vfs_node_release(dir);
+    if (ramfs_create(TMP_BYTES_MAX, clock_ns, NULL, &st.tmp) != FS_OK)
+        return;
+    struct vfs_node *tmp_root = ramfs_root(st.tmp);
+    err = vfs_mount("/tmp", tmp_root);
+    vfs_node_release(tmp_root);
+    if (err != FS_OK)
+        printk("storage: mounting /tmp failed (%d)\n", err);
+}
+
+static void mount_root(const struct bootinfo *bi)
+{
+    int disks = virtio_blk_init();
+    if (disks == 0) {
+        mount_ram_root("no virtio disk (booted from a read-only medium?)");
+        return;
+    }
+    struct gpt_table *table = kmalloc(sizeof *table);
+    if (!table) {
+        mount_ram_root("out of memory reading partition tables");
+        return;
+    }
+    bool found = false;
+    for (int d = 0; d < disks && !found; d++) {
+        struct block_device *disk = virtio_blk_disk(d);
+        int i = find_boot_partition(disk, bi, table);
+        if (i < 0)
+            continue;
+        found = true;
+        const struct gpt_partition *p = &table->parts[i];
+        gpt_partition_device(disk, p, &st.part);
+        printk("storage: boot partition %s: LBA %lu-%lu%s\n", st.part.dev.name, p->first_lba, p->last_lba,
+               guid_zero(bi->esp_guid) ? " (first EFI System Partition)" : " (matches the loader's ESP)");
+    }
+    kfree(table);
+    if (!found)
+        mount_ram_root("no boot partition on any disk");
+    else if (mount_disk_root() != 0)
+        mount_ram_root("the boot partition holds no usable FAT32 volume");
+}
+
+int storage_sync(void)
+{
+    return vfs_sync_all();
+}
+
+bool storage_root_on_disk(void)
+{
+    return st.fat != NULL;
+}
+
+/* ---- test switches ------------------------------------------------------------------------------ */
+
+static int t_pass, t_fail;
+
+static void check(bool ok, const char *what)
+{
+    if (ok) {
+        t_pass++;
+    } else {
+        t_fail++;
+        printk("storage-test: FAIL %s\n", what);
+    }
+}
+
+/* the bytes of test file `seed` at offset i (tests/qemu/storage/files.py computes the same) */
+static uint8_t pattern(uint64_t i, uint32_t seed)
+{
+    return (uint8_t)(i * 31 + seed * 101 + (i >> 10));
+}
+
+struct test_file {
+    const char *path;     /* under /storage-test */
+    uint64_t size;
+    uint32_t seed;        /* 0: the text below */
+    const char *text;
+};
+
+static const struct test_file test_files[] = {
+    {"hello.txt", 17, 0, "hello from walos\n"},
+    {"empty", 0, 0, ""},
+    {"one-sector.bin", 512, 1, NULL},
+    {"odd-size.bin", 5000, 2, NULL},
+    {"big.bin", (1u << 20) + 123, 3, NULL},
+    {"A long file name, with Mixed Case.txt", 16, 0, "long names work\n"},
+    {"sub/deeper/nested.bin", 70000, 4, NULL},
+};
+#define TEST_DIR "storage-test"
+#define CHUNK 40000 /* deliberately not a multiple of anything */
+
+/* resolves (and with create, makes) the directories of path under /storage-test; returns the
+ * directory holding its last component and *name_out pointing at that component */
+static struct vfs_node *test_parent(const char *path, bool create, const char **name_out)
+{
+    struct vfs_node *dir = vfs_root(), *next = NULL;
+    const char *p = TEST_DIR "/";
+    char full[128];
+    strlcpy(full, p, sizeof full);
+    strlcpy(full + strlen(p), path, sizeof full - strlen(p));
+    const char *comp = full;
+    for (const char *slash; dir && (slash = strchr(comp, '/')) != NULL; comp = slash + 1) {
+        size_t len = (size_t)(slash - comp);
+        int err = vfs_lookup(dir, comp, len, &next);
+        if (err == FS_ENOENT && create)
+            err = vfs_mkdir(dir, comp, len, &next);
+        vfs_node_release(dir);
+        dir = err == FS_OK ? next : NULL;
+    }
+    *name_out = path + (comp - full - strlen(p));
+    return dir;
+}
+
+static void fill(uint8_t *buf, const struct test_file *f, uint64_t off, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        buf[i] = f->text ? (uint8_t)f->text[off + i] : pattern(off + i, f->seed);
+}
+
+static void write_test_file(const struct test_file *f, uint8_t *buf)
+{
+    const char *name;
+    struct vfs_node *dir = test_parent(f->path, true, &name), *node = NULL;
+    struct vfs_file *file = NULL;
+    bool ok = dir && vfs_create(dir, name, strlen(name), &node) == FS_OK &&
+              vfs_open(node, VFS_O_WRITE, &file) == FS_OK;
+    for (uint64_t off = 0; ok && off < f->size;) {
+        size_t n = f->size - off < CHUNK ? (size_t)(f->size - off) : CHUNK, done = 0;
+        fill(buf, f, off, n);
+        ok = vfs_write(file, buf, n, &done) == FS_OK && done == n;
+        off += n;
+    }
+    if (file)
+        vfs_close(file);
+    vfs_node_release(node);
+    vfs_node_release(dir);
+    check(ok, f->path);
+}
+
+static void read_test_file(const struct test_file *f, uint8_t *buf, uint8_t *want)
+{
+    const char *name;
+    struct vfs_node *dir = test_parent(f->path, false, &name), *node = NULL;
+    struct vfs_file *file = NULL;
+    struct vfs_stat s;
+    bool ok = dir && vfs_lookup(dir, name, strlen(name), &node) == FS_OK && vfs_stat(node, &s) == FS_OK &&
+              s.size == f->size && vfs_open(node, VFS_O_READ, &file) == FS_OK;
+    for (uint64_t off = 0; ok && off < f->size;) {
+        size_t n = f->size - off < CHUNK ? (size_t)(f->size - off) : CHUNK, done = 0;
+        fill(want, f, off, n);
+        ok = vfs_read(file, buf, n, &done) == FS_OK && done == n && memcmp(buf, want, n) == 0;
+        off += n;
+    }
+    if (file)
+        vfs_close(file);
+    vfs_node_release(node);
+    vfs_node_release(dir);
+    check(ok, f->path);
+}
+
+static void print_disk_stats(void)
+{
+    for (int d = 0; virtio_blk_disk(d); d++) {
+        struct virtio_blk_stats s = virtio_blk_stats(d);
+        printk("virtio-blk: %s: %lu interrupts, %lu requests, %lu device requests (%lu writes, %lu flushes), "
+               "%lu errors, %lu polled\n", virtio_blk_disk(d)->name, s.interrupts, s.requests, s.parts,
+               s.writes, s.flushes, s.errors, s.polled);
+    }
+}
+
+/* a write workload for the crash sweep: files created, grown, renamed and removed, with syncs
+ * between rounds; storage.crash_after cuts it short */
+static void crash_workload(uint8_t *buf)
+{
+    struct vfs_node *root = vfs_root(), *dir = NULL;
+    if (!root || (vfs_mkdir(root, "crash", 5, &dir) != FS_OK && vfs_lookup(root, "crash", 5, &dir) != FS_OK)) {
+        vfs_node_release(root);
+        check(false, "crash: mkdir");
+        return;
+    }
+    vfs_node_release(root);
+    char name[16], other[16];
+    for (int round = 0; round < 6; round++) {
+        for (int i = 0; i < 8; i++) {
+            struct vfs_node *node = NULL;
+            struct vfs_file *file = NULL;
+            size_t len = (size_t)snprintf(name, sizeof name, "f%d-%d", round, i), done;
+            if (vfs_create(dir, name, len, &node) != FS_OK || vfs_open(node, VFS_O_WRITE, &file) != FS_OK) {
+                vfs_node_release(node);
+                check(false, "crash: create");
+                continue;
+            }
+            size_t size = 700 + (size_t)(round * 8 + i) * 1531;
+            for (size_t k = 0; k < size; k++)
+                buf[k] = pattern(k, (uint32_t)(round * 8 + i));
+            check(vfs_write(file, buf, size, &done) == FS_OK && done == size, "crash: write");
+            vfs_close(file);
+            vfs_node_release(node);
+        }
+        if (round > 0) { /* rename some of the last round, remove others */
+            for (int i = 0; i < 8; i += 2) {
+                size_t a = (size_t)snprintf(name, sizeof name, "f%d-%d", round - 1, i);
+                size_t b = (size_t)snprintf(other, sizeof other, "r%d-%d", round - 1, i);
+                check(vfs_rename(dir, name, a, dir, other, b) == FS_OK, "crash: rename");
+                a = (size_t)snprintf(name, sizeof name, "f%d-%d", round - 1, i + 1);
+                check(vfs_unlink(dir, name, a) == FS_OK, "crash: unlink");
+            }
+        }
+        check(vfs_sync(dir) == FS_OK, "crash: sync");
+        printk("storage-test: crash workload round %d synced\n", round);
+    }
+    vfs_node_release(dir);
+    printk("storage-test: crash workload finished\n");
+}
+
+static int run_tests(void)
+{
+    bool write = cmdline_is("test", "storage-write"), read = cmdline_is("test", "storage-read");
+    bool crash = cmdline_is("test", "storage-crash");
+    if (!write && !read && !crash)
+        return 0;
+    uint8_t *buf = kmalloc(CHUNK), *want = kmalloc(CHUNK);
+    if (!buf || !want) {
+        printk("storage-test: out of memory\n");
+        kfree(buf);
+        kfree(want);
+        return 1;
+    }
+    check(storage_root_on_disk(), "root is on a disk");
+    uint32_t n = sizeof test_files / sizeof test_files[0];
+    if (write && storage_root_on_disk()) {
+        for (uint32_t i = 0; i < n; i++)
+            write_test_file(&test_files[i], buf);
+        check(storage_sync() == FS_OK, "sync");
+        printk("storage-test: wrote %u files under /%s and synced\n", n, TEST_DIR);
+    }
+    if (read && storage_root_on_disk()) {
+        for (uint32_t i = 0; i < n; i++)
+            read_test_file(&test_files[i], buf, want);
+        printk("storage-test: read back %u files under /%s\n", n, TEST_DIR);
+    }
+    if (crash && storage_root_on_disk()) {
+        char value[24];
+        if (cmdline_value("storage.crash_after", value, sizeof value))
+            virtio_blk_crash_after(strtoull(value, NULL, 0));
+        crash_workload(buf);
+    }
+    kfree(buf);
+    kfree(want);
+    print_disk_stats();
+    printk("storage-test: %d passed, %d failed\n", t_pass, t_fail);
+    return t_fail;
+}
+
+int storage_init(const struct bootinfo *bi)
+{
+    memset(&st, 0, sizeof st);
+    if (pci_init() > 0)
+        mount_root(bi);
+    else
+        mount_ram_root("no PCI bus");
+    mount_tmp();
+    return run_tests();
+}
