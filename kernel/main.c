@@ -30,6 +30,7 @@
 #include "kernel/power.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
+#include "kernel/storage.h"
 
 #define KMAIN_STACK_PAGES 16
 #define IST_STACK_PAGES 4
@@ -251,6 +252,7 @@ static void kmain_late(void *arg)
     uint64_t idle_tsc = rdtsc();
     printk("boot: firmware start -> kernel banner %lu ms (TSC since reset), kernel entry -> idle %lu ms\n",
            timer_tsc_to_ns(boot.banner_tsc) / 1000000, timer_tsc_to_ns(idle_tsc - kernel_entry_tsc) / 1000000);
+    boot.failures += storage_init(&boot.info); /* disks, root mount, test=storage-* */
     run_tests();
     if (cmdline_has("exit"))
         power_debug_exit(boot.failures ? CMDLINE_EXIT_FAIL : CMDLINE_EXIT_PASS);
