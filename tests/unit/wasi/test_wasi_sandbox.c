@@ -247,6 +247,40 @@ static void test_bad_pointers_are_efault(void)
     CHECK_EQ(call(wasi_path_symlink, 5, A(end), A(5), A(ROOT_FD), A(p), A(4)), WASI_EFAULT);
 }
 
+static int open_host_fds(void)
+{
+    int n = 0;
+    for (int fd = 0; fd < 4096; fd++)
+        n += fcntl(fd, F_GETFD) >= 0;
+    return n;
+}
+
+/* every walk releases the directories it opened, on success and on every error path */
+static void test_walks_leak_no_handles(void)
+{
+    fixture_setup();
+    host_mkdir("root/sub/a");
+    host_mkdir("root/sub/a/b");
+    host_symlink("a/b", "root/sub/l");
+    host_symlink("loop", "root/loop");
+    int before = open_host_fds();
+    const char *paths[] = {"sub/a/b/x", "sub/l/../../file", "sub/a/b/../../../../x", "loop/x",
+                           "sub/a/missing/x", "file/x", "sub/l/", "sub/./a//b/"};
+    uint32_t st = alloc_mem(WASI_FILESTAT_SIZE);
+    for (int round = 0; round < 3; round++)
+        for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+            uint32_t p = put_str(paths[i]), len = (uint32_t)strlen(paths[i]), fd;
+            call(wasi_path_filestat_get, 5, A(ROOT_FD), A(1), A(p), A(len), A(st));
+            call(wasi_path_create_directory, 3, A(ROOT_FD), A(p), A(len));
+            call(wasi_path_remove_directory, 3, A(ROOT_FD), A(p), A(len));
+            call(wasi_path_rename, 6, A(ROOT_FD), A(p), A(len), A(ROOT_FD), A(p), A(len));
+            if (open_path(ROOT_FD, 1, paths[i], 0, 0, 0, &fd) == WASI_ESUCCESS)
+                call(wasi_fd_close, 1, A(fd));
+            mem_top = 1024;
+        }
+    CHECK_EQ(open_host_fds(), before);
+}
+
 static void test_no_memory_at_all(void)
 {
     fixture_setup();
@@ -267,6 +301,7 @@ int main(int argc, char **argv)
         {"symlink_loops", test_symlink_loops},
         {"nul_and_bad_names", test_nul_and_bad_names},
         {"bad_pointers_are_efault", test_bad_pointers_are_efault},
+        {"walks_leak_no_handles", test_walks_leak_no_handles},
         {"no_memory_at_all", test_no_memory_at_all},
         {NULL, NULL},
     };
