@@ -12,7 +12,17 @@
  *
  * Blocking: a platform call that answers PLAT_WOULD_BLOCK makes the function return WASM_BLOCK to
  * the engine with nothing done; the engine calls it again on resume.
- * proc_raise answers WASI_ENOSYS (as wasmtime does: signals are not part of the sandbox model). */
+ * proc_raise answers WASI_ENOSYS (as wasmtime does: signals are not part of the sandbox model).
+ *
+ * Embedding, in order (host/walos_run.c is the worked example):
+ *   ctx = wasi_ctx_new(argc, argv, envc, env);        one per process
+ *   wasi_ctx_set_stdio(ctx, in, out, err);            fds 0-2 (not owned)
+ *   wasi_ctx_preopen_dir(ctx, dir, "/");               fds 3.. (owned), then sockets
+ *   wasi_link(ctx, linker); wasm_linker_instantiate(linker, module, &inst, &err);
+ *   run the start function, then the export "_start", on an exec: WASM_OK is exit status 0,
+ *   WASM_EXIT is proc_exit (wasm_exec_exit_status), WASM_TRAP a fault, WASM_BLOCK a platform call
+ *   that would block (park the process, wasm_exec_resume later), WASM_YIELD a preemption point;
+ *   wasi_ctx_free(ctx) after the store, when the process is gone. */
 #ifndef WASI_WASI_H
 #define WASI_WASI_H
 
