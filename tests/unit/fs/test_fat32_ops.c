@@ -361,6 +361,15 @@ static void test_random_vs_oracle(void)
 
 /* ---- crash sweep ------------------------------------------------------------------------------- */
 
+static uint32_t crash_cache_sectors; /* 0: the default */
+static int crash_points = 200;       /* cut points at most (every write when fewer) */
+
+static bool crash_open(struct vol *v, const char *img)
+{
+    struct fat32_options o = {.clock = test_clock, .cache_sectors = crash_cache_sectors};
+    return vol_open_opts(v, img, &o);
+}
+
 static const char synced_text[] = "this file was synced before the crash\n";
 
 /* The workload. Returns after the last sync; phase_a_writes_out = device writes when the first sync
@@ -463,23 +472,24 @@ static void test_crash_sweep(void)
     /* a dry run counts the writes */
     run_cmd(out, sizeof out, "cp --sparse=always '%s' '%s'", base, img);
     struct vol v;
-    if (!vol_open(&v, img)) {
+    if (!crash_open(&v, img)) {
         CHECK(0);
         return;
     }
     uint64_t phase_a;
     crash_workload(&v, &phase_a);
+    uint64_t dry_writebacks = bcache_get_stats(fat32_cache(v.fs)).writebacks;
     CHECK_EQ(vol_close(&v), FS_OK);
     uint64_t total = v.fd.writes;
     check_fsck(img);
-    int points = getenv("FS_CRASH_POINTS") ? atoi(getenv("FS_CRASH_POINTS")) : 200;
+    int points = getenv("FS_CRASH_POINTS") ? atoi(getenv("FS_CRASH_POINTS")) : crash_points;
     uint64_t step = total / (uint64_t)points + 1;
     int bad = 0, runs = 0, lost_synced = 0;
     printf("crash sweep: %llu writes in the workload (%llu before the first sync), cut every %llu\n",
            (unsigned long long)total, (unsigned long long)phase_a, (unsigned long long)step);
     for (uint64_t cut = 0; cut <= total; cut += step) {
         run_cmd(out, sizeof out, "cp --sparse=always '%s' '%s'", base, img);
-        if (!vol_open(&v, img)) {
+        if (!crash_open(&v, img)) {
             CHECK(0);
             return;
         }
@@ -517,15 +527,148 @@ static void test_crash_sweep(void)
             }
         }
     }
-    printf("crash sweep: %d cut points, %d with disallowed fsck findings, %d synced files lost\n", runs, bad,
-           lost_synced);
+    printf("crash sweep: %d cut points, %d with disallowed fsck findings, %d synced files lost "
+           "(cache of %u sectors: %llu writebacks in the dry run)\n", runs, bad, lost_synced,
+           crash_cache_sectors, (unsigned long long)dry_writebacks);
     CHECK_EQ(bad, 0);
     CHECK_EQ(lost_synced, 0);
+}
+
+
+/* ---- corrupted images: never a crash or a hang ------------------------------------------------- */
+
+static int fuzz_files, fuzz_dirs;
+
+/* Reads everything reachable (bounded depth and count), ignoring errors. */
+static void fuzz_walk(struct vfs_node *dir, int depth)
+{
+    if (depth > 6)
+        return;
+    struct vfs_dirent *ent = malloc(sizeof *ent);
+    uint64_t cookie = 2; /* skip the synthesized "." and ".." */
+    for (int k = 0; k < 300 && vfs_readdir(dir, cookie, ent) == FS_OK; k++) {
+        cookie = ent->next_cookie;
+        struct vfs_node *n;
+        if (vfs_lookup(dir, ent->name, ent->name_len, &n) != FS_OK)
+            continue;
+        if (n->type == VFS_DIR) {
+            fuzz_dirs++;
+            fuzz_walk(n, depth + 1);
+        } else {
+            size_t done;
+            for (uint64_t off = 0; off < 1 << 20; off += done)
+                if (n->ops->read(n, off, scratch_a, 65536, &done) != FS_OK || done == 0)
+                    break;
+            fuzz_files++;
+        }
+        vfs_node_release(n);
+    }
+    free(ent);
+}
+
+static void test_corrupted_images(void)
+{
+    const char *base = work_path("fuzz-base.img"), *img = work_path("fuzz.img");
+    CHECK(make_fat_image(base, 40, "-s 1"));
+    struct vol v;
+    if (!vol_open(&v, base)) {
+        CHECK(0);
+        return;
+    }
+    scratch_a = malloc(SCRATCH);
+    memset(scratch_a, 'f', SCRATCH);
+    struct vfs_node *d = NULL, *e = NULL;
+    vfs_mkdir(v.root, "Some Directory", 14, &d);
+    if (d)
+        vfs_mkdir(d, "nested dir", 10, &e);
+    char name[48];
+    for (int i = 0; i < 30; i++) {
+        snprintf(name, sizeof name, "file with long name %d.txt", i);
+        put_file(i % 3 == 0 ? v.root : i % 3 == 1 ? d : e, name, scratch_a, (size_t)(i * 1500));
+    }
+    vfs_node_release(d);
+    vfs_node_release(e);
+    CHECK_EQ(vol_close(&v), FS_OK);
+    FILE *f = fopen(base, "rb");
+    uint8_t bs[512];
+    CHECK_EQ(fread(bs, 1, 512, f), 512);
+    fclose(f);
+    uint32_t reserved = bs[14] | bs[15] << 8, fat = bs[36] | bs[37] << 8 | bs[38] << 16;
+    long fat_start = (long)reserved * 512, data_start = (long)(reserved + 2 * fat) * 512;
+    const char *seed = getenv("FS_SEED");
+    rng_state = seed ? strtoull(seed, NULL, 0) : 77;
+    int iterations = getenv("FS_FUZZ") ? atoi(getenv("FS_FUZZ")) : 100;
+    int refused = 0, damaged = 0, clean = 0;
+    char out[256];
+    for (int it = 0; it < iterations; it++) {
+        run_cmd(out, sizeof out, "cp --sparse=always '%s' '%s'", base, img);
+        f = fopen(img, "r+b");
+        int flips = 1 + (int)rnd(12);
+        for (int k = 0; k < flips; k++) {
+            uint32_t where = rnd(10);
+            long off = where == 0 ? (long)rnd(96)                        /* the BPB */
+                     : where < 5 ? fat_start + (long)rnd(4 * 512)       /* the first FAT sectors */
+                                 : data_start + (long)rnd(80 * 512);    /* directories, early data */
+            fseek(f, off, SEEK_SET);
+            uint8_t b = (uint8_t)rnd(256);
+            fwrite(&b, 1, 1, f);
+        }
+        fclose(f);
+        struct file_dev fd;
+        if (!file_dev_open(&fd, img, false)) {
+            CHECK(0);
+            continue;
+        }
+        struct fat32 *fs = NULL;
+        const char *why = NULL;
+        if (fat32_mount(&fd.dev, NULL, &fs, &why) != FS_OK) {
+            CHECK(why != NULL);
+            refused++;
+            file_dev_close(&fd);
+            continue;
+        }
+        struct vfs_node *root = fat32_root(fs);
+        fuzz_walk(root, 0);
+        /* writes must fail cleanly or work */
+        struct vfs_node *n = NULL;
+        if (vfs_create(root, "fuzz new file.txt", 17, &n) == FS_OK) {
+            size_t done;
+            n->ops->write(n, 0, scratch_a, 20000, &done);
+            vfs_node_release(n);
+        }
+        vfs_rename(root, "fuzz new file.txt", 17, root, "renamed.txt", 11);
+        vfs_unlink(root, "file with long name 0.txt", 25);
+        vfs_mkdir(root, "fuzz dir", 8, NULL);
+        vfs_rmdir(root, "Some Directory", 14);
+        if (fat32_is_read_only(fs))
+            damaged++;
+        else
+            clean++;
+        vfs_node_release(root);
+        CHECK(fat32_unmount(fs) != FS_EBUSY); /* no reference leaked on any path */
+        file_dev_close(&fd);
+    }
+    printf("corrupted images: %d iterations: %d refused at mount, %d found damaged (read-only), %d "
+           "mounted clean; %d files and %d directories read\n",
+           iterations, refused, damaged, clean, fuzz_files, fuzz_dirs);
+    free(scratch_a);
+}
+
+/* The crash sweep again with a tiny cache, so writebacks also happen on eviction mid-operation. */
+static void test_crash_sweep_small_cache(void)
+{
+    crash_cache_sectors = 18; /* the smallest the mount allows with 512-byte clusters */
+    crash_points = 30;
+    test_crash_sweep();
+    crash_cache_sectors = 0;
+    crash_points = 200;
 }
 
 static const struct fs_test tests[] = {
     {"random_vs_oracle", test_random_vs_oracle},
     {"crash_sweep", test_crash_sweep},
+    {"crash_sweep_small_cache", test_crash_sweep_small_cache},
+    {"corrupted_images", test_corrupted_images},
     {NULL, NULL},
 };
 
