@@ -9,6 +9,6 @@ WALOS_RUN_SRCS := host/walos_run.c $(HOST_PLATFORM_SRCS)
 
 all: $(BUILD)/walos-run
 
-$(BUILD)/walos-run: $(WALOS_RUN_SRCS) $(wildcard wasi/*.c wasi/*.h host/*.h) $(ENGINE_SRCS) | deps
+$(BUILD)/walos-run: $(WALOS_RUN_SRCS) $(wildcard wasi/*.c wasi/*.h host/*.h engine/*.h include/walos/*.h) $(ENGINE_SRCS) | deps
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -o $@ $(WALOS_RUN_SRCS) $(wildcard wasi/*.c) $(ENGINE_SRCS) $(HOST_LDFLAGS)
