@@ -1630,6 +1630,65 @@ static void test_tcp_sender_sws(void)
     teardown();
 }
 
+
+static void test_tcp_ooo_reassembly(void)
+{
+    setup(29);
+    struct capture cap = { .n = 0 };
+    struct sock *l, *s = NULL;
+    CHECK_EQ(sock_open(B, SOCK_TYPE_STREAM, &l), SOCK_OK);
+    CHECK_EQ(sock_bind(l, 0, 80), SOCK_OK);
+    CHECK_EQ(sock_listen(l, 4), SOCK_OK);
+    icmp_echo_request(A, IP_B, 1, 1, 0);
+    fakelink_advance(&L, 10);
+    L.filter = capture_filter;
+    L.filter_arg = &cap;
+    uint32_t iss = 777;
+    inject(tcp_frame(IP_A, 7000, 80, iss, 0, TCP_SYN, NULL, 0, 0));
+    uint32_t b = net_ntohl(captured_tcp(&cap, 0)->seq) + 1;
+    inject(tcp_frame(IP_A, 7000, 80, iss + 1, b, TCP_ACK, NULL, 0, 0));
+    CHECK_EQ(sock_accept(l, &s), SOCK_OK);
+    if (!s) {
+        sock_close(l);
+        teardown();
+        return;
+    }
+    /* segments 5, 3, 4 (touching 3 and 5 from both sides), 2, then 1: one range, then all in order;
+     * each out-of-order one is acknowledged at once with the old ACK number (RFC 5681 4.2) */
+    static const int order[] = { 4, 2, 3, 1, 0 };
+    for (int i = 0; i < 5; i++) {
+        int k = order[i];
+        struct netbuf *nb = tcp_frame(IP_A, 7000, 80, iss + 1 + 100u * (uint32_t)k, b, TCP_ACK, NULL, 0, 100);
+        /* payload byte j of segment k: (k * 100 + j) % 256, fix the checksum after writing it */
+        uint8_t *pl = nb->data + ETH_HLEN + IP4_HLEN + TCP_HLEN;
+        for (int j = 0; j < 100; j++)
+            pl[j] = (uint8_t)(k * 100 + j);
+        struct tcp_hdr *th = (struct tcp_hdr *)(nb->data + ETH_HLEN + IP4_HLEN);
+        th->chksum = 0;
+        th->chksum = net_chksum_fold(net_chksum_add(net_chksum_pseudo(IP_A, IP_B, IP4_PROTO_TCP, TCP_HLEN + 100),
+                                                    th, TCP_HLEN + 100));
+        int before = cap.n;
+        inject(nb);
+        if (k != 0) {
+            CHECK_EQ(cap.n, before + 1);
+            CHECK_EQ(net_ntohl(captured_tcp(&cap, cap.n - 1)->ack), iss + 1);
+        }
+    }
+    CHECK_EQ(net_ntohl(captured_tcp(&cap, cap.n - 1)->ack), iss + 1 + 500); /* the gap filled: ACK at once */
+    CHECK_EQ(sock_tcp(s)->nooo, 0);
+    uint8_t got[600];
+    size_t n;
+    CHECK_EQ(sock_recv(s, got, sizeof(got), &n), SOCK_OK);
+    CHECK_EQ(n, 500);
+    int bad = 0;
+    for (int j = 0; j < 500; j++)
+        bad += got[j] != (uint8_t)j;
+    CHECK_EQ(bad, 0);
+    sock_close(s);
+    sock_close(l);
+    teardown();
+}
+
 static const struct test_case tests[] = {
     { "netbuf", test_netbuf },
     { "checksum_rfc1071", test_checksum },
@@ -1647,6 +1706,7 @@ static const struct test_case tests[] = {
     { "tcp_nagle_off_by_default", test_tcp_nagle },
     { "tcp_icmp_port_unreachable", test_tcp_icmp_unreachable },
     { "tcp_sender_sws_avoidance", test_tcp_sender_sws },
+    { "tcp_out_of_order_reassembly", test_tcp_ooo_reassembly },
     { "tcp_loopback", test_tcp_loopback },
     { "tcp_close_orders_time_wait", test_tcp_close_orders },
     { "tcp_simultaneous_open", test_tcp_simultaneous_open },
