@@ -5,6 +5,11 @@
  * O_NOFOLLOW/AT_SYMLINK_NOFOLLOW: this backend never follows a symlink and never sees a path with
  * '/' in it (the sandbox is wasi/path.c's). Blocking calls block in place (never PLAT_WOULD_BLOCK).
  *
+ * Stress knob (STYLE habit 19): WALOS_RUN_STRESS_BLOCK=1 in the host environment makes every other
+ * call that may block (read, write, poll with a timeout, accept, recv, send) answer PLAT_WOULD_BLOCK
+ * first, as the kernel backend does, so walos-run exercises the engine's WASM_BLOCK/resume path and
+ * wasi/'s retries with real programs.
+ *
  * Directory reading keeps one DIR stream per handle (a small table indexed by fd) so that reading
  * a directory by cookies in order costs O(1) per entry; cookies are positions (entry indexes + 1). */
 #include <dirent.h>
@@ -105,6 +110,18 @@ static int wasi_errno_of(int e)
     }
 }
 
+/* The stress knob: true on every other call when WALOS_RUN_STRESS_BLOCK is set. */
+static bool stress_block(void)
+{
+    static int enabled = -1;
+    static unsigned calls;
+    if (enabled < 0) {
+        const char *v = getenv("WALOS_RUN_STRESS_BLOCK");
+        enabled = v && *v && *v != '0';
+    }
+    return enabled && (calls++ & 1) == 0;
+}
+
 static int result(int rc) { return rc < 0 ? wasi_errno_of(errno) : WASI_ESUCCESS; }
 
 static uint8_t filetype_of(mode_t mode)
@@ -198,11 +215,15 @@ static int iov_count(size_t count) { return count > IOV_MAX ? IOV_MAX : (int)cou
 
 int plat_fd_read(plat_handle h, const struct plat_iovec *iov, size_t count, size_t *n_out)
 {
+    if (stress_block())
+        return PLAT_WOULD_BLOCK;
     return xfer_result(readv(h, (const struct iovec *)iov, iov_count(count)), n_out);
 }
 
 int plat_fd_write(plat_handle h, const struct plat_iovec *iov, size_t count, size_t *n_out)
 {
+    if (stress_block())
+        return PLAT_WOULD_BLOCK;
     return xfer_result(writev(h, (const struct iovec *)iov, iov_count(count)), n_out);
 }
 
@@ -521,6 +542,8 @@ int plat_yield(void) { return result(sched_yield()); }
 /* ---- readiness ---- */
 int plat_poll(struct plat_pollfd *fds, size_t count, int64_t timeout_ns, size_t *ready_out)
 {
+    if (timeout_ns != 0 && stress_block())
+        return PLAT_WOULD_BLOCK;
     struct pollfd inline_p[16], *p = inline_p;
     if (count > 16) {
         p = calloc(count, sizeof *p);
@@ -569,6 +592,8 @@ int plat_poll(struct plat_pollfd *fds, size_t count, int64_t timeout_ns, size_t 
 /* ---- sockets ---- */
 int plat_sock_accept(plat_handle listener, uint16_t fdflags, plat_handle *out)
 {
+    if (stress_block())
+        return PLAT_WOULD_BLOCK;
     int flags = SOCK_CLOEXEC | (fdflags & WASI_FDFLAG_NONBLOCK ? SOCK_NONBLOCK : 0);
     int fd = accept4(listener, NULL, NULL, flags);
     if (fd < 0)
@@ -580,6 +605,8 @@ int plat_sock_accept(plat_handle listener, uint16_t fdflags, plat_handle *out)
 int plat_sock_recv(plat_handle h, const struct plat_iovec *iov, size_t count, uint16_t riflags,
                    size_t *n_out, uint16_t *roflags_out)
 {
+    if (stress_block())
+        return PLAT_WOULD_BLOCK;
     struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iov_count(count)};
     int flags = (riflags & WASI_RIFLAG_RECV_PEEK ? MSG_PEEK : 0) |
                 (riflags & WASI_RIFLAG_RECV_WAITALL ? MSG_WAITALL : 0);
@@ -593,6 +620,8 @@ int plat_sock_recv(plat_handle h, const struct plat_iovec *iov, size_t count, ui
 
 int plat_sock_send(plat_handle h, const struct plat_iovec *iov, size_t count, size_t *n_out)
 {
+    if (stress_block())
+        return PLAT_WOULD_BLOCK;
     struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iov_count(count)};
     return xfer_result(sendmsg(h, &m, MSG_NOSIGNAL), n_out);
 }

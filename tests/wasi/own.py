@@ -35,10 +35,12 @@ def free_port():
     s.close()
     return port
 
-def sock_echo(walos_run, d):
+STRESS = dict(os.environ, WALOS_RUN_STRESS_BLOCK='1')
+
+def sock_echo(walos_run, d, env=None):
     port = free_port()
     p = subprocess.Popen([walos_run, '--tcplisten', f'127.0.0.1:{port}', f'{d}/sock_echo.wasm'],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     reply = b''
     try:
         deadline = time.time() + 10
@@ -105,6 +107,14 @@ def cases(walos_run, d):
                                                   stdout='clocks ok\n')),
         ('own/stdin', lambda: expect(run(walos_run, [w('stdin_upper')], stdin=b'hello\nworld'), 0,
                                      stdout='HELLO\nWORLD')),
+        # the same programs with every other blocking call answering "would block" first
+        ('own/stress_block_stdin', lambda: expect(run(walos_run, [w('stdin_upper')],
+            stdin=b'hello\nworld', env=STRESS), 0, stdout='HELLO\nWORLD')),
+        ('own/stress_block_files', lambda: expect(run(walos_run, ['--dir', f'{scratch}::/work',
+            w('files')], env=STRESS), 0, stdout='files ok\n')),
+        ('own/stress_block_clocks_poll', lambda: expect(run(walos_run, [w('clocks')], env=STRESS),
+            0, stdout='clocks ok\n')),
+        ('own/stress_block_sockets', lambda: sock_echo(walos_run, d, env=STRESS)),
         ('own/broken_pipe_is_epipe', lambda: broken_pipe(walos_run, d)),
         ('own/sock_echo_tcplisten', lambda: sock_echo(walos_run, d)),
         ('own/trap_backtrace', lambda: expect(run(walos_run, [w('trap')]), TRAP_STATUS,

@@ -37,7 +37,7 @@ def cleanup(root):
         else:
             shutil.rmtree(p, ignore_errors=True)
 
-def run_test(walos_run, wasm, spec, timeout):
+def run_test(walos_run, wasm, spec, timeout, env=None):
     folder = os.path.dirname(wasm)
     cmd = [walos_run]
     for k, v in spec.get('env', {}).items():
@@ -49,7 +49,8 @@ def run_test(walos_run, wasm, spec, timeout):
         cleanup(root)
     cmd += [wasm] + spec.get('args', [])
     try:
-        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout,
+                           env=env)
     except subprocess.TimeoutExpired:
         return f'timed out after {timeout}s'
     finally:
@@ -76,6 +77,9 @@ def main():
     ap.add_argument('--skip')
     ap.add_argument('--timeout', type=float, default=30.0)
     ap.add_argument('--only')
+    ap.add_argument('--stress', action='store_true',
+                    help='run the official suite a second time with WALOS_RUN_STRESS_BLOCK=1 '
+                         '(every other blocking call answers "would block" first)')
     ap.add_argument('--own', help='folder with the built tests/wasi/programs (own tests)')
     ap.add_argument('--check', action='append', default=[],
                     help='NAME=COMMAND: one more test, passed when the shell command succeeds')
@@ -92,8 +96,12 @@ def main():
                 os.chmod(os.path.join(d, f), 0o644)
     known = load_known(a.known)
     passed = failed = skipped = 0
-    for wasm in sorted(glob.glob(os.path.join(a.work, '*', '*.wasm'))):
-        name = os.path.basename(os.path.dirname(wasm)) + '/' + os.path.basename(wasm)[:-5]
+    runs = [('', None)]
+    if a.stress:
+        runs.append(('stress/', dict(os.environ, WALOS_RUN_STRESS_BLOCK='1')))
+    for prefix, env, wasm in [(p, e, w) for p, e in runs
+                              for w in sorted(glob.glob(os.path.join(a.work, '*', '*.wasm')))]:
+        name = prefix + os.path.basename(os.path.dirname(wasm)) + '/' + os.path.basename(wasm)[:-5]
         if a.only and a.only not in name:
             continue
         if a.skip:
@@ -103,7 +111,7 @@ def main():
         spec_path = wasm[:-5] + '.json'
         spec = json.load(open(spec_path)) if os.path.exists(spec_path) else {}
         t0 = time.time()
-        why = run_test(os.path.abspath(a.walos_run), wasm, spec, a.timeout)
+        why = run_test(os.path.abspath(a.walos_run), wasm, spec, a.timeout, env)
         ms = int((time.time() - t0) * 1000)
         if why is None:
             print(f'ok {name} ({ms} ms)' + (' (listed in known-failures.txt, passes now)' if name in known else ''))
