@@ -128,8 +128,8 @@ static void mount_tmp(void)
     if (!root)
         return;
     int err = vfs_lookup(root, "tmp", 3, &dir);
-    if (err == FS_ENOENT)
-        err = vfs_mkdir(root, "tmp", 3, &dir);
+    if (err == FS_ENOENT && (err = vfs_mkdir(root, "tmp", 3, &dir)) == FS_OK)
+        vfs_sync(root); /* one mkdir at first boot, on disk at once rather than at some later sync */
     vfs_node_release(root);
     if (err != FS_OK) {
         printk("storage: no /tmp directory (%d): /tmp not mounted\n", err);
