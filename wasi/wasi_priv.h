@@ -8,6 +8,7 @@
  *   path.c   path resolution inside the sandbox, and path_*
  *   poll.c   poll_oneoff
  *   sock.c   sock_*
+ *   unstable.c  the older wasi_unstable (snapshot 0) variants of four calls
  * Every handler has the engine's host-function shape (engine/wasm.h) and stores a WASI errno in
  * slots[0] (proc_exit excepted). */
 #ifndef WASI_WASI_PRIV_H
