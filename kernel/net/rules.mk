@@ -5,9 +5,9 @@
 #
 # Targets:
 #   net-freestanding   compiles every kernel/net/*.c with $(KERNEL_CFLAGS) into $(BUILD)/netcheck/
-#   test-net           suite "net": the freestanding build, the host tests (tests/unit/net/test_net.c,
-#                      two stacks over a fake link) and the randomized-input tests (fuzz_net.c), both
-#                      built with ASan/UBSan.
+#   test-net           suite "net": the freestanding build, the host tests (tests/unit/net/test_net.c
+#                      and test_tcp.c: two stacks over a fake link) and the randomized-input tests
+#                      (fuzz_net.c), all built with ASan/UBSan.
 #                      NET_FUZZ_ITERS sets the fuzz iterations (default 100000).
 
 NET_SRCS := $(wildcard kernel/net/*.c)
@@ -25,13 +25,19 @@ $(BUILD)/netcheck/%.o: kernel/net/%.c
 NET_SAN_CFLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -Itests/unit
 NET_TEST_DEPS := $(NET_SRCS) $(NET_TEST_SUPPORT) $(wildcard kernel/net/*.h kernel/net/proto/*.h tests/unit/net/*.h)
 
-$(BUILD)/host/tests/test_net: tests/unit/net/test_net.c $(NET_TEST_DEPS)
+$(BUILD)/host/tests/test_net: tests/unit/net/test_net.c tests/unit/net/nettest.c $(NET_TEST_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(NET_SAN_CFLAGS) -o $@ tests/unit/net/test_net.c $(NET_SRCS) $(NET_TEST_SUPPORT) $(HOST_LDFLAGS)
+	$(CC) $(HOST_CFLAGS) $(NET_SAN_CFLAGS) -o $@ tests/unit/net/test_net.c tests/unit/net/nettest.c $(NET_SRCS) $(NET_TEST_SUPPORT) $(HOST_LDFLAGS)
+
+$(BUILD)/host/tests/test_tcp: tests/unit/net/test_tcp.c tests/unit/net/nettest.c $(NET_TEST_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(NET_SAN_CFLAGS) -o $@ tests/unit/net/test_tcp.c tests/unit/net/nettest.c $(NET_SRCS) $(NET_TEST_SUPPORT) $(HOST_LDFLAGS)
 
 $(BUILD)/host/tests/fuzz_net: tests/unit/net/fuzz_net.c $(NET_TEST_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(NET_SAN_CFLAGS) -o $@ tests/unit/net/fuzz_net.c $(NET_SRCS) $(NET_TEST_SUPPORT) $(HOST_LDFLAGS)
+
+NET_TEST_BINS := $(BUILD)/host/tests/test_net $(BUILD)/host/tests/test_tcp $(BUILD)/host/tests/fuzz_net
 
 .PHONY: net-freestanding test-net
 net-freestanding: $(NET_FS_OBJS)
@@ -42,8 +48,8 @@ test-net:
 	@if $(MAKE) --no-print-directory net-freestanding >$(BUILD)/test-logs/net-freestanding.log 2>&1; \
 	then echo "ok net-freestanding ($(words $(NET_SRCS)) files)"; echo "1 passed, 0 failed" >$(BUILD)/test-logs/net-fs.res; \
 	else cat $(BUILD)/test-logs/net-freestanding.log; echo "FAIL net-freestanding"; echo "0 passed, 1 failed" >$(BUILD)/test-logs/net-fs.res; fi
-	@if $(MAKE) --no-print-directory $(BUILD)/host/tests/test_net $(BUILD)/host/tests/fuzz_net >$(BUILD)/test-logs/net-build.log 2>&1; \
-	then NET_FUZZ_ITERS=$(NET_FUZZ_ITERS) tools/run-each $(BUILD)/host/tests/test_net $(BUILD)/host/tests/fuzz_net >$(BUILD)/test-logs/net-run.out 2>&1; cat $(BUILD)/test-logs/net-run.out; \
+	@if $(MAKE) --no-print-directory $(NET_TEST_BINS) >$(BUILD)/test-logs/net-build.log 2>&1; \
+	then NET_FUZZ_ITERS=$(NET_FUZZ_ITERS) tools/run-each $(NET_TEST_BINS) >$(BUILD)/test-logs/net-run.out 2>&1; cat $(BUILD)/test-logs/net-run.out; \
 	else cat $(BUILD)/test-logs/net-build.log; echo "FAIL net build"; echo "0 passed, 1 failed" >$(BUILD)/test-logs/net-run.out; fi
 	@set -- $$(tail -n1 $(BUILD)/test-logs/net-fs.res | tr -d ','); p=$$1; f=$$3; \
 	 set -- $$(tail -n1 $(BUILD)/test-logs/net-run.out | tr -d ','); p=$$((p+$$1)); f=$$((f+$$3)); s=$${5:-0}; \
