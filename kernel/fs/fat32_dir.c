@@ -176,9 +176,12 @@ static int iter_step_cluster(struct dir_iter *it)
     return FS_OK;
 }
 
-/* Positions the cursor at slot in the directory starting at first. */
-static int iter_start(struct dir_iter *it, struct fat32 *fs, uint32_t first, uint32_t slot)
+/* Positions the cursor at slot in the directory starting at first, walking from the cluster at
+ * index hint_index (hint_cluster) when that is not past the slot (0, 0: from the start). */
+static int iter_start_hint(struct dir_iter *it, struct fat32 *fs, uint32_t first, uint32_t slot,
+                           uint32_t hint_index, uint32_t hint_cluster)
 {
+    uint32_t per = slots_per_cluster(fs);
     it->fs = fs;
     it->cluster = first;
     it->last = first;
@@ -186,7 +189,11 @@ static int iter_start(struct dir_iter *it, struct fat32 *fs, uint32_t first, uin
     it->steps = 0;
     if (!fat_cluster_valid(fs, first))
         return fat_corrupt(fs, "fat32: directory has an out-of-range first cluster");
-    uint32_t per = slots_per_cluster(fs);
+    if (hint_cluster && hint_index <= slot / per) {
+        it->cluster = it->last = hint_cluster;
+        it->slot = hint_index * per;
+        it->steps = hint_index; /* keeps the loop bound of iter_step_cluster exact */
+    }
     while (it->cluster && it->slot + per <= slot) {
         int err = iter_step_cluster(it);
         if (err)
@@ -195,6 +202,11 @@ static int iter_start(struct dir_iter *it, struct fat32 *fs, uint32_t first, uin
     }
     it->slot = slot;
     return FS_OK;
+}
+
+static int iter_start(struct dir_iter *it, struct fat32 *fs, uint32_t first, uint32_t slot)
+{
+    return iter_start_hint(it, fs, first, slot, 0, 0);
 }
 
 static uint64_t iter_lba(const struct dir_iter *it)
@@ -987,12 +999,18 @@ int fat32_dir_readdir(struct vfs_node *dir, uint64_t cookie, struct vfs_dirent *
     struct dir_found *f = kmalloc(sizeof *f);
     if (!f)
         return FS_ENOMEM;
+    /* a listing resumes where the last call stopped: remember that cluster (a directory's chain
+     * only grows while it exists, so the position stays right) */
     struct dir_iter it;
-    err = iter_start(&it, d->fs, d->first_cluster, (uint32_t)cookie);
+    err = iter_start_hint(&it, d->fs, d->first_cluster, (uint32_t)cookie, d->pos_index, d->pos_cluster);
     while (!err) {
         err = scan_next(&it, f);
         if (!err && !f->dot)
             break;
+    }
+    if (!err && it.cluster) {
+        d->pos_index = it.slot / slots_per_cluster(d->fs);
+        d->pos_cluster = it.cluster;
     }
     if (!err) {
         ent->next_cookie = f->short_slot + 1;

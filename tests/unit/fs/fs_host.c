@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- allocation (kernel/fs/fs_alloc.h) --------------------------------------------------------- */
@@ -40,7 +41,11 @@ int fs_test_main(const struct fs_test *tests, int argc, char **argv)
             continue;
         int before = fs_checks_failed;
         fs_skip_reason = NULL;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         t->fn();
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         fflush(stdout);
         if (fs_checks_failed != before) {
             printf("FAIL %s\n", t->name);
@@ -49,7 +54,7 @@ int fs_test_main(const struct fs_test *tests, int argc, char **argv)
             printf("skip %s: %s\n", t->name, fs_skip_reason);
             skipped++;
         } else {
-            printf("ok %s\n", t->name);
+            printf("ok %s (%.1f s)\n", t->name, secs);
             passed++;
         }
         fflush(stdout);
