@@ -4,7 +4,8 @@
  * SELECTING (first OFFER wins) -> REQUESTING -> BOUND, when the interface's ip, netmask, gateway and
  * dns_server are set from the ACK. At T1 (half the lease) it asks again (RENEWING); a NAK or lease
  * expiry clears the address and starts over. Retransmissions back off 4, 8, 16, 32, 64 s
- * (RFC 2131 4.1). The DHCP client's UDP port 68 is taken while it runs. */
+ * (RFC 2131 4.1). The DHCP client's UDP port 68 is taken while it runs. Simplification: renewal
+ * is broadcast like REBINDING (RFC 2131 4.4.5), which any server on the link answers. */
 #ifndef KERNEL_NET_DHCP_H
 #define KERNEL_NET_DHCP_H
 

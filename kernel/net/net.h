@@ -69,7 +69,8 @@ int net_add_netdev(struct net_stack *stack, struct netdev *dev);
 
 /* Advances the stack's clock to now_ms (monotonic, caller's clock): runs due timers (ARP retries and
  * expiry, reassembly expiry, TCP retransmission, delayed ACK, TIME_WAIT, DHCP, DNS) and delivers
- * frames queued on the loopback interface. Never blocks. */
+ * frames queued on the loopback interface. Never blocks. Call it every few milliseconds (timer
+ * precision and loopback latency are what the caller gives it), and after a burst of input. */
 void net_tick(struct net_stack *stack, uint64_t now_ms);
 
 /* The stack's clock as last given to net_tick. */

@@ -8,6 +8,7 @@
  * RST and SYN in the window get the RFC 5961 checks. Out-of-order data goes straight into the receive
  * ring at its offset and is remembered as ranges. Output and timers are in tcp_out.c and tcp.c. */
 #include "kernel/net/tcp_priv.h"
+#include "kernel/net/proto/icmp.h"
 #include "kernel/net/proto/ipv4.h"
 #include "kernel/net/proto/tcp.h"
 
@@ -698,6 +699,6 @@ void tcp_icmp_unreachable(struct net_stack *stack, uint8_t code, uint32_t src, u
     /* RFC 1122 4.2.3.9: codes 2 (protocol) and 3 (port unreachable) are hard errors. Like BSD and
      * Linux (RFC 5461), only a connection still opening is aborted; others treat it as soft (the
      * retransmission timer decides). */
-    if ((code == 2 || code == 3) && pcb->state == TCP_SYN_SENT)
+    if ((code == ICMP_CODE_PROTO_UNREACH || code == ICMP_CODE_PORT_UNREACH) && pcb->state == TCP_SYN_SENT)
         tcp_pcb_gone(pcb, NET_ERR_REFUSED);
 }

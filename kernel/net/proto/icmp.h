@@ -8,6 +8,7 @@
 #define ICMP_ECHO_REPLY 0
 #define ICMP_DEST_UNREACH 3
 #define ICMP_ECHO_REQUEST 8
+#define ICMP_CODE_PROTO_UNREACH 2
 #define ICMP_CODE_PORT_UNREACH 3
 
 struct __attribute__((packed)) icmp_hdr {
