@@ -306,17 +306,22 @@ static void print_disk_stats(void)
 
 /* a write workload for the crash sweep: files created, grown, renamed and removed, with syncs
  * between rounds; storage.crash_after cuts it short */
-static void crash_workload(uint8_t *buf)
+#define CRASH_ROUNDS 6
+#define CRASH_FILE_MAX (700 + (CRASH_ROUNDS * 8) * 1531)
+
+static void crash_workload(void)
 {
     struct vfs_node *root = vfs_root(), *dir = NULL;
-    if (!root || (vfs_mkdir(root, "crash", 5, &dir) != FS_OK && vfs_lookup(root, "crash", 5, &dir) != FS_OK)) {
+    uint8_t *buf = kmalloc(CRASH_FILE_MAX);
+    if (!buf || !root || (vfs_mkdir(root, "crash", 5, &dir) != FS_OK && vfs_lookup(root, "crash", 5, &dir) != FS_OK)) {
         vfs_node_release(root);
+        kfree(buf);
         check(false, "crash: mkdir");
         return;
     }
     vfs_node_release(root);
     char name[16], other[16];
-    for (int round = 0; round < 6; round++) {
+    for (int round = 0; round < CRASH_ROUNDS; round++) {
         for (int i = 0; i < 8; i++) {
             struct vfs_node *node = NULL;
             struct vfs_file *file = NULL;
@@ -346,6 +351,7 @@ static void crash_workload(uint8_t *buf)
         printk("storage-test: crash workload round %d synced\n", round);
     }
     vfs_node_release(dir);
+    kfree(buf);
     printk("storage-test: crash workload finished\n");
 }
 
@@ -379,7 +385,7 @@ static int run_tests(void)
         char value[24];
         if (cmdline_value("storage.crash_after", value, sizeof value))
             virtio_blk_crash_after(strtoull(value, NULL, 0));
-        crash_workload(buf);
+        crash_workload();
     }
     kfree(buf);
     kfree(want);
