@@ -15,9 +15,16 @@ FS_TEST_BINS := $(addprefix $(BUILD)/host/fs/,$(FS_TESTS))
 FS_TEST_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FS_FREESTANDING_OBJS := $(patsubst kernel/fs/%.c,$(BUILD)/fs-freestanding/%.o,$(FS_SRCS))
 
-$(BUILD)/host/fs/%: tests/unit/fs/%.c tests/unit/fs/fs_host.c $(FS_SRCS) | deps
+FS_HOST_OBJS := $(patsubst %.c,$(BUILD)/host/fs/obj/%.o,$(FS_SRCS) tests/unit/fs/fs_host.c)
+.SECONDARY: $(FS_HOST_OBJS)
+
+$(BUILD)/host/fs/obj/%.o: %.c | deps
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(FS_TEST_CFLAGS) -o $@ $< tests/unit/fs/fs_host.c $(FS_SRCS) $(HOST_LDFLAGS)
+	$(CC) $(HOST_CFLAGS) $(FS_TEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/host/fs/%: tests/unit/fs/%.c $(FS_HOST_OBJS) | deps
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(FS_TEST_CFLAGS) -o $@ $< $(FS_HOST_OBJS) $(HOST_LDFLAGS)
 
 $(BUILD)/fs-freestanding/%.o: kernel/fs/%.c
 	@mkdir -p $(@D)

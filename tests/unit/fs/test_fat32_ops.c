@@ -362,7 +362,7 @@ static void test_random_vs_oracle(void)
 /* ---- crash sweep ------------------------------------------------------------------------------- */
 
 static uint32_t crash_cache_sectors; /* 0: the default */
-static int crash_points = 200;       /* cut points at most (every write when fewer) */
+static int crash_points = 45;        /* cut points (FS_CRASH_POINTS=1000 cuts after every write) */
 
 static bool crash_open(struct vol *v, const char *img)
 {
@@ -597,7 +597,7 @@ static void test_corrupted_images(void)
     long fat_start = (long)reserved * 512, data_start = (long)(reserved + 2 * fat) * 512;
     const char *seed = getenv("FS_SEED");
     rng_state = seed ? strtoull(seed, NULL, 0) : 77;
-    int iterations = getenv("FS_FUZZ") ? atoi(getenv("FS_FUZZ")) : 100;
+    int iterations = getenv("FS_FUZZ") ? atoi(getenv("FS_FUZZ")) : 80;
     int refused = 0, damaged = 0, clean = 0;
     char out[256];
     for (int it = 0; it < iterations; it++) {
@@ -658,10 +658,10 @@ static void test_corrupted_images(void)
 static void test_crash_sweep_small_cache(void)
 {
     crash_cache_sectors = 18; /* the smallest the mount allows with 512-byte clusters */
-    crash_points = 30;
+    crash_points = 20;
     test_crash_sweep();
     crash_cache_sectors = 0;
-    crash_points = 200;
+    crash_points = 45;
 }
 
 static const struct fs_test tests[] = {
