@@ -140,6 +140,7 @@ __attribute__((noinline)) static int call_slow(const uint32_t *ip, uint64_t *fp,
             return exec_trap(ip, fp, x, WASM_TRAP_HOST);
         }
     }
+    f->entry = f->mfunc->code->words;
     if (x->frame_top == x->frames_end)
         return exec_trap(ip, fp, x, WASM_TRAP_STACK_EXHAUSTED);
     struct exec_frame *rec = x->frame_top++;
@@ -170,8 +171,7 @@ __attribute__((noinline)) static int call_slow_op(const uint32_t *ip, uint64_t *
 /* The fast path of a call: a translated wasm function and room on the control stack. */
 #define CALL(f, args, ret_ip)                                                        \
     do {                                                                             \
-        if (__builtin_expect(f->kind != RUNTIME_FUNC_WASM || !f->mfunc->code ||      \
-                             x->frame_top == x->frames_end, 0)) {                    \
+        if (__builtin_expect(!f->entry || x->frame_top == x->frames_end, 0)) {       \
             x->pending_func = f;                                                     \
             x->pending_args = args;                                                  \
             x->pending_ret = ret_ip;                                                 \
@@ -187,7 +187,7 @@ __attribute__((noinline)) static int call_slow_op(const uint32_t *ip, uint64_t *
             x->inst = f->inst;                                                       \
             RELOAD_MEM();                                                            \
         }                                                                            \
-        ip = f->mfunc->code->words;                                                  \
+        ip = f->entry;                                                               \
         DISPATCH();                                                                  \
     } while (0)
 
@@ -226,13 +226,16 @@ OP(enter)
 {
     if (__builtin_expect(fp + U(0) > x->stack_end, 0))
         return exec_trap(ip, fp, x, WASM_TRAP_STACK_EXHAUSTED);
-    uint64_t *z = fp + U(1);
-    for (uint32_t i = 0, n = U(2); i < n; i++)
-        z[i] = 0;
     x->fuel_left -= 1;
     if (__builtin_expect(x->interrupt | (x->fuel_left < 0), 0))
-        return exec_safepoint(ip + 5, fp, x);
-    NEXT(3);
+        return exec_safepoint(ip + 3, fp, x);
+    NEXT(1);
+}
+
+OP(zero)
+{
+    memset(fp + U(0), 0, (size_t)U(1) * sizeof *fp);
+    NEXT(2);
 }
 
 OP(unreachable)

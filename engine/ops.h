@@ -21,7 +21,8 @@
 
 #define EXEC_OPS_CONTROL(X) \
     X(exit, 0)            /* return WASM_OK to the C entry (bottom frame's return address) */ \
-    X(enter, 3)           /* frame_slots, zero_from, zero_count: stack check, zero locals, safepoint */ \
+    X(enter, 1)           /* frame_slots: stack check, safepoint (function entry) */ \
+    X(zero, 2)            /* d, n: fp[d..d+n) = 0 (declared locals; few locals use const32 0) */ \
     X(unreachable, 0)     /* trap "unreachable" */ \
     X(br, 1)              /* off: jump; backward = loop back-edge = safepoint */ \
     X(br_if, 2)           /* a, off: jump if fp[a] as i32 != 0 */ \

@@ -38,6 +38,8 @@ struct wasm_func {
     struct wasm_instance *inst;     /* the defining instance */
     uint32_t index;                 /* index in the module's function space */
     struct module_func *mfunc;      /* the module's record (holds the lazily translated code) */
+    const uint32_t *entry;          /* mfunc->code->words once translated and called; else NULL
+                                       (host functions: always NULL) — the call fast path's test */
     /* host functions */
     wasm_host_fn host_fn;
     void *host_data;

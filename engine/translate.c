@@ -1086,8 +1086,14 @@ int translate_function(struct wasm_module *m, uint32_t func_index, struct wasm_e
     t.fold_word = -1;
     emit_op(&t, OPC_enter);
     emit(&t, 0);                    /* frame_slots, patched below */
-    emit(&t, ty->param_slots);
-    emit(&t, f->local_count);
+    if (f->local_count > 4) {
+        emit_op(&t, OPC_zero);
+        emit(&t, ty->param_slots);
+        emit(&t, f->local_count);
+    } else {
+        for (uint32_t i = 0; i < f->local_count; i++)
+            emit_const_to(&t, ty->param_slots + i, 0);
+    }
     push_ctl(&t, CTL_FUNC, 0, ty->result_slots);
     while (translate_op(&t))
         ;

@@ -201,9 +201,9 @@ static void test_translation_shape(void)
     struct translate_code *c = m->funcs[0].code;
     CHECK(c != NULL);
     if (c) {
-        /* enter(5) + add folded into local 1 (5) + fused br_i32_lt_u_imm (5) + copy result (4) +
-         * ret (2): no local.get, no const, no separate compare */
-        CHECK_EQ(c->word_count, 5 + 5 + 5 + 4 + 2);
+        /* enter(3) + zero local 1 (const32: 4) + add folded into local 1 (5) + fused
+         * br_i32_lt_u_imm (5) + copy result (4) + ret (2): no local.get, no const, no compare */
+        CHECK_EQ(c->word_count, 3 + 4 + 5 + 5 + 4 + 2);
         CHECK_EQ(c->local_slots, 2);
     }
     module_free(m);
