@@ -277,3 +277,14 @@ struct tcp_pcb *sock_tcp(const struct sock *s)
 {
     return s->tcp;
 }
+
+int sock_set_notify(struct sock *s, void (*fn)(void *arg), void *arg)
+{
+    if (s->tcp) {
+        tcp_set_notify(s->tcp, fn, arg);
+    } else {
+        s->udp->notify = fn;
+        s->udp->notify_arg = arg;
+    }
+    return SOCK_OK;
+}

@@ -94,6 +94,10 @@ int sock_peer_addr(const struct sock *s, uint32_t *ip_out, uint16_t *port_out);
 /* The TCP control block under a stream socket (for netstat-like status and tests); NULL for UDP.
  * Owned by the socket: valid until sock_close. */
 struct tcp_pcb *sock_tcp(const struct sock *s);
+/* Registers fn(arg), called from inside the stack whenever the socket's readiness may have changed
+ * (see tcp_set_notify in tcp.h: it must not call into the stack; spurious calls happen). An accepted
+ * socket starts without one. fn NULL turns it off. Always 0. */
+int sock_set_notify(struct sock *s, void (*fn)(void *arg), void *arg);
 /* TCP_NODELAY (default on: Nagle off) and SO_KEEPALIVE (default off). 0 or ENOTSUP (UDP). */
 int sock_set_nodelay(struct sock *s, int on);
 int sock_set_keepalive(struct sock *s, int on);

@@ -105,6 +105,12 @@ static void detach_from_listener(struct tcp_pcb *pcb)
     pcb->listener = NULL;
 }
 
+void tcp_set_notify(struct tcp_pcb *pcb, tcp_notify_fn fn, void *arg)
+{
+    pcb->notify = fn;
+    pcb->notify_arg = arg;
+}
+
 void tcp_pcb_gone(struct tcp_pcb *pcb, int err)
 {
     if (err != NET_OK && pcb->err == NET_OK)
@@ -120,6 +126,8 @@ void tcp_pcb_gone(struct tcp_pcb *pcb, int err)
     }
     if (!pcb->user)
         pcb_free(pcb);
+    else
+        tcp_notify(pcb);
 }
 
 void tcp_enter_time_wait(struct tcp_pcb *pcb)

@@ -79,6 +79,12 @@ long tcp_read(struct tcp_pcb *pcb, void *buf, size_t len);
 
 /* ---- state ---- */
 unsigned tcp_poll(const struct tcp_pcb *pcb);
+/* Called from inside the stack (netdev_input or net_tick) whenever pcb's readiness may have changed:
+ * data or FIN arrived, a connection is ready to accept, the connection was established, the send
+ * buffer drained, an error ended it. It must not call into the stack; typically it wakes whoever
+ * waits in poll. Spurious calls happen. fn NULL turns it off. */
+typedef void (*tcp_notify_fn)(void *arg);
+void tcp_set_notify(struct tcp_pcb *pcb, tcp_notify_fn fn, void *arg);
 /* The pending error (NET_ERR_RESET, NET_ERR_REFUSED, NET_ERR_TIMEOUT...) or NET_OK. */
 int tcp_error(const struct tcp_pcb *pcb);
 enum tcp_state tcp_get_state(const struct tcp_pcb *pcb);

@@ -229,6 +229,7 @@ static void syn_sent_input(struct tcp_pcb *pcb, const struct tcp_seg *seg)
             pcb->keep_deadline = stack->now_ms + TCP_KEEPALIVE_IDLE_MS;
         pcb->ack_now = true;
         tcp_output(pcb);
+        tcp_notify(pcb);
         return;
     }
     /* simultaneous open (RFC 9293 3.5, figure 8): "enter SYN-RECEIVED, form a SYN,ACK segment" */
@@ -358,6 +359,7 @@ static bool process_ack(struct tcp_pcb *pcb, const struct tcp_seg *seg)
                 l->accept_head = pcb;
             l->accept_tail = pcb;
             l->accept_len++;
+            tcp_notify(l);
         }
         if (pcb->fin_queued) /* the user shut down while SYN-RECEIVED */
             pcb->state = TCP_FIN_WAIT_1;
@@ -631,6 +633,7 @@ static void established_input(struct tcp_pcb *pcb, struct tcp_seg *seg)
         }
     }
     tcp_output(pcb);
+    tcp_notify(pcb);
 }
 
 void tcp_input(struct net_stack *stack, struct netbuf *nb, const struct ip4_info *info)

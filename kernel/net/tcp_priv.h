@@ -103,10 +103,18 @@ struct tcp_pcb {
     bool in_recovery;
 
     bool nagle, keepalive;
+    tcp_notify_fn notify;        /* readiness may have changed (tcp.h); NULL: nobody listens */
+    void *notify_arg;
     uint64_t n_retransmits, n_fast_retransmits, n_timeouts, max_cwnd;
 };
 
 /* ---- tcp.c ---- */
+/* Calls pcb's notify callback, if any. */
+static inline void tcp_notify(struct tcp_pcb *pcb)
+{
+    if (pcb->notify)
+        pcb->notify(pcb->notify_arg);
+}
 struct tcp_pcb *tcp_pcb_alloc(struct net_stack *stack);
 /* Ends the connection with err: CLOSED, timers off, detached from its listener; freed at once when
  * no user owns it. The pcb pointer must not be used afterwards unless pcb->user. */

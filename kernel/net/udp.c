@@ -200,6 +200,8 @@ void udp_input(struct net_stack *stack, struct netbuf *nb, const struct ip4_info
     pcb->qtail = nb;
     pcb->qlen++;
     pcb->qbytes += nb->len;
+    if (pcb->notify)
+        pcb->notify(pcb->notify_arg);
     return;
 drop:
     netbuf_free(nb);

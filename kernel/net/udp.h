@@ -30,6 +30,8 @@ struct udp_pcb {
     udp_recv_fn recv;          /* NULL: queue instead */
     void *recv_arg;
     struct netbuf *qhead, *qtail; /* received datagrams (owned by the endpoint) */
+    void (*notify)(void *arg);  /* called after a datagram was queued (as tcp_set_notify) */
+    void *notify_arg;
     int qlen;
     size_t qbytes;
 };

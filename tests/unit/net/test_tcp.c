@@ -8,6 +8,59 @@
  * Every test ends with the teardown leak check (nettest.h). */
 #include "nettest.h"
 
+static void count_notify(void *arg)
+{
+    (*(int *)arg)++;
+}
+
+/* Readiness callbacks: the listener hears of a connection to accept, the client of its connection
+ * being established, the server of data, and a UDP socket of a datagram. */
+static void test_notify(void)
+{
+    setup(30);
+    int nl = 0, nc = 0, ns = 0, nu = 0;
+    struct tcp_pair p;
+    memset(&p, 0, sizeof(p));
+    CHECK_EQ(sock_open(B, SOCK_TYPE_STREAM, &p.listener), SOCK_OK);
+    CHECK_EQ(sock_bind(p.listener, 0, 80), SOCK_OK);
+    CHECK_EQ(sock_listen(p.listener, 4), SOCK_OK);
+    CHECK_EQ(sock_set_notify(p.listener, count_notify, &nl), SOCK_OK);
+    CHECK_EQ(sock_open(A, SOCK_TYPE_STREAM, &p.client), SOCK_OK);
+    CHECK_EQ(sock_set_notify(p.client, count_notify, &nc), SOCK_OK);
+    CHECK_EQ(sock_connect(p.client, IP_B, 80), SOCK_EINPROGRESS);
+    fakelink_advance(&L, 10);
+    CHECK(nc >= 1);
+    CHECK_EQ(nl, 1);
+    CHECK_EQ(sock_accept(p.listener, &p.server), SOCK_OK);
+    if (p.server) {
+        CHECK_EQ(sock_set_notify(p.server, count_notify, &ns), SOCK_OK);
+        size_t n;
+        CHECK_EQ(sock_send(p.client, "x", 1, &n), SOCK_OK);
+        fakelink_advance(&L, 5);
+        CHECK(ns >= 1);
+        int before = nc;
+        sock_close(p.server);
+        p.server = NULL;
+        fakelink_advance(&L, 5);
+        CHECK(nc > before); /* the client heard of the FIN */
+    }
+    struct sock *u;
+    size_t n;
+    CHECK_EQ(sock_open(B, SOCK_TYPE_DGRAM, &u), SOCK_OK);
+    CHECK_EQ(sock_bind(u, 0, 53), SOCK_OK);
+    CHECK_EQ(sock_set_notify(u, count_notify, &nu), SOCK_OK);
+    struct sock *ua;
+    CHECK_EQ(sock_open(A, SOCK_TYPE_DGRAM, &ua), SOCK_OK);
+    CHECK_EQ(sock_sendto(ua, "q", 1, IP_B, 53, &n), SOCK_OK);
+    fakelink_advance(&L, 5);
+    CHECK_EQ(nu, 1);
+    sock_close(u);
+    sock_close(ua);
+    tcp_pair_close(&p);
+    fakelink_advance(&L, 10);
+    teardown();
+}
+
 static void test_tcp_handshake_and_echo(void)
 {
     setup(4);
@@ -752,6 +805,7 @@ static void test_corrupting_link(void)
 }
 
 static const struct test_case tests[] = {
+    { "sock_readiness_notify", test_notify },
     { "tcp_handshake_echo_wscale_delack", test_tcp_handshake_and_echo },
     { "tcp_bulk_4MiB_clean", test_tcp_bulk_clean },
     { "tcp_bulk_3MiB_loss5_reorder", test_tcp_bulk_loss5 },
