@@ -163,6 +163,29 @@ int fat32_dir_readdir(struct vfs_node *dir, uint64_t cookie, struct vfs_dirent *
 /* Checks the root directory's chain at mount (bounded walk). */
 int fat32_dir_check_root(struct fat32 *fs);
 
+/* ---- fat32_name.c ---------------------------------------------------------------------------- */
+
+/* A long name in UTF-16 code units. */
+struct name16 {
+    uint16_t u[NAME_UNITS_MAX + 1];
+    uint32_t len;
+};
+
+/* UTF-8 to UTF-16, checking it is a legal long name: FS_OK, FS_EINVAL (bad UTF-8, a forbidden
+ * character, empty, or ending in '.' or ' ') or FS_ENAMETOOLONG (over 255 units). */
+int name_from_utf8(const char *s, size_t len, struct name16 *out);
+/* UTF-16 to UTF-8 into out (VFS_NAME_MAX + 1 bytes, NUL-terminated); returns the byte length. */
+uint32_t name_to_utf8(const uint16_t *u, uint32_t n, char *out);
+/* Case-insensitive equality (ASCII, Latin-1, Greek, Cyrillic). */
+bool name_equal(const uint16_t *a, uint32_t alen, const uint16_t *b, uint32_t blen);
+/* The checksum a long-name entry carries of its short name. */
+uint8_t short_checksum(const uint8_t *name11);
+/* A short entry's name as shown ("NAME.EXT", lowercased per the NT flags). */
+void short_display(const uint8_t *raw, struct name16 *out);
+/* The 8.3 basis of a long name. *exact: the long name is this 8.3 name up to case; *upper: it has no
+ * lowercase letter (so it needs no long-name entries when exact). */
+void short_basis(const struct name16 *name, uint8_t *out11, bool *exact, bool *upper);
+
 /* ---- fat32_file.c ---------------------------------------------------------------------------- */
 
 int fat32_file_read(struct vfs_node *node, uint64_t off, void *buf, size_t len, size_t *done_out);
