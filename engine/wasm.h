@@ -27,7 +27,9 @@
  * wording, from one table (wasm_trap_message).
  *
  * Threading: an exec runs on one host thread at a time. wasm_exec_interrupt may be called from
- * anywhere (another thread, a signal or interrupt handler). */
+ * anywhere (another thread, a signal or interrupt handler). A module's functions are translated
+ * lazily by the first exec that calls them, without a lock: execs running instances of one module
+ * must not run on several threads at once (one module per process, as walos does, is fine). */
 #ifndef ENGINE_WASM_H
 #define ENGINE_WASM_H
 
