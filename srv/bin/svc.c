@@ -1,0 +1,31 @@
+/* svc list | status [NAME] | start NAME | stop NAME | restart NAME | logs NAME — controls services
+ * through the service manager (walos_svc_control) and prints its answer. */
+#include "prog.h"
+#include "sdk/walos.h"
+
+static const char *const commands[] = { "list", "status", "start", "stop", "restart", "logs" };
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || argc > 3) {
+        fprintf(stderr, "usage: svc list | status [NAME] | start|stop|restart|logs NAME\n");
+        return 2;
+    }
+    uint32_t cmd = 0;
+    while (cmd < 6 && strcmp(argv[1], commands[cmd]) != 0)
+        cmd++;
+    if (cmd == 6 || (cmd >= WALOS_SVC_START && argc != 3)) {
+        fprintf(stderr, "svc: bad command (try: svc list)\n");
+        return 2;
+    }
+    const char *name = argc == 3 ? argv[2] : "";
+    static char out[64 * 1024];
+    uint32_t n = 0;
+    int err = walos_svc_control(cmd, name, (uint32_t)strlen(name), out, sizeof out, &n);
+    if (err)
+        return prog_fail_errno("svc", argc == 3 ? name : argv[1], err);
+    fwrite(out, 1, n, stdout);
+    if (n && out[n - 1] != '\n')
+        putchar('\n');
+    return 0;
+}

@@ -1,0 +1,22 @@
+/* srv/shell/lineedit.h — reading command lines from fd 0.
+ *
+ * Enter may arrive as CR (a terminal), LF (a pipe or file) or CR LF: each ends one line. In terminal
+ * mode (walos's console delivers raw bytes and does not echo) the editor echoes on fd 1 and edits:
+ * backspace (DEL or ^H), left/right arrows, ^A/^E (start/end), ^U (erase to start), ^W (erase a word),
+ * up/down (history), ^C (drop the line), ^D on an empty line (end of input). */
+#ifndef SRV_SHELL_LINEEDIT_H
+#define SRV_SHELL_LINEEDIT_H
+
+#include <stddef.h>
+
+#define LINEEDIT_HISTORY 32
+
+/* Reads one line (without its end) into buf (cap bytes, NUL-terminated; longer lines are cut). In
+ * terminal mode it prints prompt first and echoes. Blocks until a line is complete. Returns the
+ * line's length, or -1 at end of input (or a read error). */
+int lineedit_read(const char *prompt, int terminal, char *buf, size_t cap);
+
+/* Adds line to the history (ignores empty lines and repeats of the last one). */
+void lineedit_history_add(const char *line);
+
+#endif /* SRV_SHELL_LINEEDIT_H */
