@@ -6,7 +6,13 @@
  * with net_tick(now_ms). Nothing in the stack blocks. The caller serializes all calls into one stack
  * (the kernel holds one lock around it).
  *
- * Addresses are IPv4 in host byte order (NET_IP4(10,0,2,15)); ports are host byte order. */
+ * Addresses are IPv4 in host byte order (NET_IP4(10,0,2,15)); ports are host byte order.
+ *
+ * Wiring it into the kernel (one stack, under one lock):
+ *   stack = net_create(seed);  net_add_netdev(stack, &virtio_net_dev);  dhcp_start(stack, dev);
+ *   RX (driver's bottom half, not the IRQ itself): netdev_input(dev, nb) per frame, then
+ *   net_tick(stack, now_ms) from the timer every few ms; sockets (sock.h) for the WASI layer, whose
+ *   readiness callbacks (sock_set_notify) wake blocked processes. */
 #ifndef KERNEL_NET_NET_H
 #define KERNEL_NET_NET_H
 
