@@ -209,6 +209,7 @@ static int record_link(struct fat32 *fs, uint32_t prev)
 int fat_writeback(struct fat32 *fs)
 {
     int err = FS_OK;
+    fs->last_alloc = 0; /* from here on, every cluster's entry is on the disk */
     if (fs->link_count > 0) {
         /* pass 1: new clusters' entries, with every recorded link still at its on-disk value */
         for (uint32_t i = 0; i < fs->link_count && !err; i++) {
@@ -263,12 +264,15 @@ int fat_alloc(struct fat32 *fs, uint32_t prev, bool zero, uint32_t *cluster_out)
         }
         if ((err = fat_set(fs, c, FAT_EOC)) != FS_OK)
             return err;
-        if (prev && (err = record_link(fs, prev)) != FS_OK)
+        /* a link from the cluster allocated just before (a chain growing in one go) needs no
+         * record: that cluster is itself unreachable on the disk until the link before it is */
+        if (prev && prev != fs->last_alloc && (err = record_link(fs, prev)) != FS_OK)
             return err;
         if (prev && (err = fat_set(fs, prev, c)) != FS_OK)
             return err;
         fs->free_count--;
         fs->next_free = c + 1;
+        fs->last_alloc = c;
         *cluster_out = c;
         return FS_OK;
     }

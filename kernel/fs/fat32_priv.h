@@ -94,6 +94,7 @@ struct fat32 {
     uint32_t pending_count, pending_cap;
     struct fat_link *links;       /* links made since the last writeback */
     uint32_t link_count, link_cap;
+    uint32_t last_alloc;          /* cluster allocated last since the last writeback, or 0 */
     /* status */
     bool read_only;
     const char *error;            /* first damage found */
