@@ -29,6 +29,7 @@
 #include "kernel/mm/vmm.h"
 #include "kernel/power.h"
 #include "kernel/printk.h"
+#include "kernel/proc/proc.h"
 #include "kernel/selftest.h"
 #include "kernel/storage.h"
 
@@ -254,6 +255,7 @@ static void kmain_late(void *arg)
            timer_tsc_to_ns(boot.banner_tsc) / 1000000, timer_tsc_to_ns(idle_tsc - kernel_entry_tsc) / 1000000);
     boot.failures += storage_init(&boot.info); /* disks, root mount, test=storage-* */
     run_tests();
+    boot.failures += proc_boot(); /* run= switches: programs from the root filesystem */
     if (cmdline_has("exit"))
         power_debug_exit(boot.failures ? CMDLINE_EXIT_FAIL : CMDLINE_EXIT_PASS);
     if (cmdline_has("poweroff"))

@@ -1,0 +1,484 @@
+/* kernel/proc/proc.c — the process table, spawn, exit, and the round-robin scheduler (contract in
+ * kernel/proc/proc.h).
+ *
+ * Below: engine/wasm.h (load, instantiate, resumable exec), wasi/wasi.h (the WASI context and its
+ * imports), kernel/proc/handle.h (handles; the platform calls run on proc_current()'s table),
+ * kernel/proc/walos_ext.h (the walos_proc import module), the VFS (reading the .wasm file).
+ * Above: kmain calls proc_boot once; the service manager will spawn through proc_spawn.
+ *
+ * Scheduling state lives in `sched`: the current process, the event counter blocked processes
+ * compare against, and the round-robin cursor. The LAPIC timer tick (sched_tick, IRQ context) only
+ * sets the running exec's interrupt flag; everything else runs in thread context. */
+#include "kernel/proc/proc.h"
+
+#include "kernel/arch/x86_64/apic.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/timer.h"
+#include "kernel/arch/x86_64/trap.h"
+#include "kernel/cmdline.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/lib/stdlib.h"
+#include "kernel/lib/string.h"
+#include "kernel/mm/heap.h"
+#include "kernel/printk.h"
+#include "kernel/proc/handle.h"
+#include "kernel/proc/walos_ext.h"
+
+#define SLICE_TICKS 1              /* ticks of the 100 Hz timer per time slice */
+#define EXEC_STACK_SLOTS (256u << 10) /* 2 MiB value stack per process */
+#define EXEC_CALL_DEPTH 20000
+#define MODULE_MAX_BYTES (64u << 20)
+#define RUN_MAX 16                 /* `run=` switches at boot */
+
+static struct {
+    struct proc procs[PROC_MAX];
+    struct proc *current;
+    volatile uint32_t *flag;       /* the running exec's interrupt flag (set by the tick) */
+    volatile uint64_t ticks;       /* ticks seen by sched_tick */
+    uint64_t events;               /* bumped by proc_event */
+    int next_pid;
+    int cursor;                    /* round robin: the slot after the last one run */
+    bool tick_installed;
+} sched;
+
+struct proc *proc_current(void) { return sched.current; }
+
+/* the table starts zeroed, and zero is PROC_RUNNING (the ABI's numbering): mark the slots free once */
+static void table_init(void)
+{
+    static bool done;
+    if (done)
+        return;
+    for (int i = 0; i < PROC_MAX; i++)
+        sched.procs[i].state = PROC_FREE;
+    done = true;
+}
+
+struct proc *proc_get(int pid)
+{
+    table_init();
+    for (int i = 0; i < PROC_MAX; i++)
+        if (sched.procs[i].state != PROC_FREE && sched.procs[i].pid == pid)
+            return &sched.procs[i];
+    return NULL;
+}
+
+void proc_event(void) { sched.events++; }
+
+void proc_block_until(uint64_t deadline_ns)
+{
+    struct proc *p = sched.current;
+    if (!p)
+        return;
+    if (deadline_ns < p->deadline)
+        p->deadline = deadline_ns;
+    p->block_events = sched.events;
+}
+
+/* the LAPIC timer (IRQ context): ask the running exec to yield at its next safepoint */
+static void sched_tick(struct trap_frame *f)
+{
+    (void)f;
+    sched.ticks++;
+    volatile uint32_t *flag = sched.flag;
+    if (flag && sched.ticks % SLICE_TICKS == 0)
+        *flag = 1;
+    apic_eoi();
+}
+
+/* ---- spawn ---------------------------------------------------------------------------------- */
+
+static int read_file(const char *path, uint8_t **bytes_out, size_t *len_out)
+{
+    struct vfs_node *root = vfs_root(), *node = NULL;
+    if (!root)
+        return WASI_ENOENT;
+    int err = vfs_resolve(root, path, &node);
+    vfs_node_release(root);
+    if (err)
+        return err;
+    struct vfs_stat st;
+    struct vfs_file *f = NULL;
+    uint8_t *buf = NULL;
+    if ((err = vfs_stat(node, &st)) != 0)
+        goto out;
+    if (st.type != VFS_FILE) {
+        err = st.type == VFS_DIR ? WASI_EISDIR : WASI_ENOEXEC;
+        goto out;
+    }
+    if (st.size > MODULE_MAX_BYTES) {
+        err = WASI_EFBIG;
+        goto out;
+    }
+    if ((err = vfs_open(node, VFS_O_READ, &f)) != 0)
+        goto out;
+    buf = kmalloc(st.size ? st.size : 1);
+    size_t done = 0;
+    if (!buf)
+        err = WASI_ENOMEM;
+    else if ((err = vfs_read(f, buf, st.size, &done)) == 0 && done != st.size)
+        err = WASI_EIO;
+    vfs_close(f);
+    if (!err) {
+        *bytes_out = buf;
+        *len_out = st.size;
+        buf = NULL;
+    }
+out:
+    kfree(buf);
+    vfs_node_release(node);
+    return err;
+}
+
+static void proc_free_resources(struct proc *p)
+{
+    struct proc *saved = sched.current;
+    sched.current = p; /* handles close against p's table */
+    handle_close_all(p);
+    sched.current = saved;
+    if (p->exec)
+        wasm_exec_free(p->exec);
+    if (p->store)
+        wasm_store_free(p->store);
+    if (p->wasi)
+        wasi_ctx_free(p->wasi);
+    if (p->module)
+        wasm_module_free(p->module);
+    kfree(p->image);
+    p->exec = NULL;
+    p->store = NULL;
+    p->wasi = NULL;
+    p->module = NULL;
+    p->image = NULL;
+}
+
+static void set_name(struct proc *p, const char *path)
+{
+    const char *base = path;
+    for (const char *s = path; *s; s++)
+        if (*s == '/')
+            base = s + 1;
+    size_t n = strlen(base);
+    if (n >= PROC_NAME_MAX)
+        n = PROC_NAME_MAX - 1;
+    memcpy(p->name, base, n);
+    p->name[n] = 0;
+}
+
+static plat_handle stdio_handle(struct proc *child, const struct proc_spawn_args *a, int i)
+{
+    if (a->stdio[i] < 0)
+        return handle_console(child);
+    return handle_dup(child, a->parent, a->stdio[i]);
+}
+
+int proc_spawn(const struct proc_spawn_args *a)
+{
+    table_init();
+    struct proc *p = NULL;
+    for (int i = 0; i < PROC_MAX && !p; i++)
+        if (sched.procs[i].state == PROC_FREE)
+            p = &sched.procs[i];
+    if (!p) {
+        printk("proc: spawn %s: process table full\n", a->path);
+        return -WASI_EAGAIN;
+    }
+    memset(p, 0, sizeof *p);
+    p->state = PROC_FREE;
+    p->pid = ++sched.next_pid;
+    p->ppid = a->parent ? a->parent->pid : 0;
+    p->deadline = PROC_NO_DEADLINE;
+    set_name(p, a->path);
+
+    size_t len = 0;
+    struct wasm_error err = {0};
+    int rc = read_file(a->path, &p->image, &len);
+    if (rc) {
+        printk("proc: spawn %s: cannot read it (WASI errno %d)\n", a->path, rc);
+        goto fail;
+    }
+    if (wasm_module_load(p->image, len, NULL, &p->module, &err) != WASM_OK) {
+        printk("proc: spawn %s: %s\n", a->path, err.message);
+        rc = WASI_ENOEXEC;
+        goto fail;
+    }
+    rc = WASI_ENOMEM;
+    p->wasi = wasi_ctx_new(a->argc, a->argv, a->envc, a->env);
+    if (!p->wasi)
+        goto fail;
+    plat_handle io[3];
+    for (int i = 0; i < 3; i++)
+        io[i] = stdio_handle(p, a, i);
+    if (wasi_ctx_set_stdio(p->wasi, io[0], io[1], io[2]) != WASI_ESUCCESS)
+        goto fail;
+    if (a->preopen_root) {
+        plat_handle root = handle_open_dir(p, "/");
+        if (root < 0 || wasi_ctx_preopen_dir(p->wasi, root, "/") < 0)
+            goto fail;
+    }
+    struct wasm_limits limits = {
+        .max_memory_pages = a->max_memory_pages ? a->max_memory_pages : PROC_DEFAULT_MEMORY_PAGES,
+        .value_stack_slots = EXEC_STACK_SLOTS,
+        .call_depth = EXEC_CALL_DEPTH,
+    };
+    p->store = wasm_store_new(&limits);
+    wasm_linker *l = p->store ? wasm_linker_new(p->store) : NULL;
+    if (!l || wasi_link(p->wasi, l) != WASM_OK || walos_ext_link(p, l) != WASM_OK)
+        goto fail;
+    wasm_store_set_userdata(p->store, p);
+    struct proc *saved = sched.current;
+    sched.current = p; /* instantiation runs no guest code, but keep handles on p's table */
+    int irc = wasm_linker_instantiate(l, p->module, &p->instance, &err);
+    sched.current = saved;
+    if (irc != WASM_OK) {
+        printk("proc: spawn %s: %s\n", a->path, err.message);
+        rc = irc == WASM_ERR_NOMEM ? WASI_ENOMEM : WASI_ENOEXEC;
+        goto fail;
+    }
+    p->start = wasm_instance_start_func(p->instance);
+    p->entry = wasm_instance_func(p->instance, "_start");
+    if (!p->entry) {
+        printk("proc: spawn %s: no exported function \"_start\" (not a WASI command)\n", a->path);
+        rc = WASI_ENOEXEC;
+        goto fail;
+    }
+    if (!(p->exec = wasm_exec_new(p->store)))
+        goto fail;
+    p->state = PROC_READY;
+    return p->pid;
+fail:
+    proc_free_resources(p);
+    p->state = PROC_FREE;
+    return -rc;
+}
+
+/* ---- exit ------------------------------------------------------------------------------------- */
+
+static void proc_exit(struct proc *p, int32_t status)
+{
+    p->status = status;
+    p->state = PROC_ZOMBIE;
+    proc_free_resources(p);
+    /* orphans are adopted by the kernel (ppid 0) */
+    for (int i = 0; i < PROC_MAX; i++)
+        if (sched.procs[i].state != PROC_FREE && sched.procs[i].ppid == p->pid)
+            sched.procs[i].ppid = 0;
+    proc_event();
+}
+
+void proc_kill(struct proc *p, int32_t status)
+{
+    if (p->state == PROC_ZOMBIE || p->state == PROC_FREE)
+        return;
+    printk("proc: pid %d (%s) killed\n", p->pid, p->name);
+    proc_exit(p, status);
+}
+
+void proc_reap(struct proc *p)
+{
+    if (p->state == PROC_ZOMBIE)
+        p->state = PROC_FREE;
+}
+
+static void report_trap(struct proc *p)
+{
+    printk("proc: pid %d (%s) trapped: %s\n", p->pid, p->name, wasm_exec_trap_message(p->exec));
+    struct wasm_frame_info frames[8];
+    uint32_t n = wasm_exec_backtrace(p->exec, frames, 8);
+    for (uint32_t i = 0; i < n; i++)
+        printk("  #%u func[%u] %s (code offset 0x%x)\n", i, frames[i].func_index,
+               frames[i].func_name && frames[i].func_name[0] ? frames[i].func_name : "<unnamed>",
+               frames[i].code_offset);
+}
+
+/* ---- the scheduler -------------------------------------------------------------------------- */
+
+/* Runs p for one slice and handles how it stopped. */
+static void run_slice(struct proc *p)
+{
+    sched.current = p;
+    p->state = PROC_RUNNING;
+    p->deadline = PROC_NO_DEADLINE;
+    volatile uint32_t *flag = wasm_exec_interrupt_flag(p->exec);
+    *flag = 0;
+    sched.flag = flag;
+    uint64_t t0 = timer_ns();
+    int rc;
+    if (p->phase == 0) {
+        p->phase = p->start ? 1 : 2;
+        rc = wasm_exec_call(p->exec, p->start ? p->start : p->entry, NULL);
+    } else {
+        rc = wasm_exec_resume(p->exec);
+    }
+    if (rc == WASM_OK && p->phase == 1) { /* the start function returned: on to _start */
+        p->phase = 2;
+        rc = wasm_exec_call(p->exec, p->entry, NULL);
+    }
+    sched.flag = NULL;
+    p->cpu_ns += timer_ns() - t0;
+    sched.current = NULL;
+    switch (rc) {
+    case WASM_YIELD: p->state = PROC_READY; break;
+    case WASM_BLOCK: p->state = PROC_BLOCKED; break;
+    case WASM_OK: proc_exit(p, 0); break;
+    case WASM_EXIT: proc_exit(p, wasm_exec_exit_status(p->exec)); break;
+    case WASM_TRAP:
+        report_trap(p);
+        proc_exit(p, PROC_STATUS_TRAP);
+        break;
+    default:
+        printk("proc: pid %d (%s): engine error %d\n", p->pid, p->name, rc);
+        proc_exit(p, PROC_STATUS_TRAP);
+        break;
+    }
+}
+
+/* Blocked processes whose deadline passed or that saw an event become ready. */
+static void wake_blocked(void)
+{
+    uint64_t now = timer_ns();
+    for (int i = 0; i < PROC_MAX; i++) {
+        struct proc *p = &sched.procs[i];
+        if (p->state == PROC_BLOCKED && (now >= p->deadline || p->block_events != sched.events))
+            p->state = PROC_READY;
+    }
+}
+
+static struct proc *pick_next(void)
+{
+    for (int k = 0; k < PROC_MAX; k++) {
+        int i = (sched.cursor + k) % PROC_MAX;
+        if (sched.procs[i].state == PROC_READY) {
+            sched.cursor = (i + 1) % PROC_MAX;
+            return &sched.procs[i];
+        }
+    }
+    return NULL;
+}
+
+static bool any_live(void)
+{
+    for (int i = 0; i < PROC_MAX; i++)
+        if (sched.procs[i].state <= PROC_BLOCKED)
+            return true;
+    return false;
+}
+
+/* One scheduling step: returns false when nothing is alive. */
+static bool sched_step(void)
+{
+    cli();
+    if (handle_console_pump())
+        proc_event();
+    sti();
+    wake_blocked();
+    struct proc *p = pick_next();
+    if (p) {
+        run_slice(p);
+        return true;
+    }
+    if (!any_live())
+        return false;
+    cli();
+    if (!handle_console_pump())
+        sti_hlt(); /* idle until the next interrupt (tick or input) */
+    else
+        proc_event();
+    sti();
+    return true;
+}
+
+static void install_tick(void)
+{
+    table_init();
+    if (sched.tick_installed)
+        return;
+    /* TODO(timer.c): a tick hook there would keep timer_ticks counting; until then the scheduler
+     * takes over the timer vector once processes run */
+    trap_set_handler(VEC_LAPIC_TIMER, sched_tick);
+    sched.tick_installed = true;
+}
+
+void proc_run(void)
+{
+    install_tick();
+    while (sched_step()) {
+    }
+}
+
+/* Runs until pid has ended; returns its status (and reaps it). */
+int proc_run_until_exit(int pid)
+{
+    install_tick();
+    struct proc *p = proc_get(pid);
+    while (p && p->state != PROC_ZOMBIE && sched_step()) {
+    }
+    int32_t status = p ? p->status : -1;
+    if (p)
+        proc_reap(p);
+    return status;
+}
+
+/* ---- boot switches ------------------------------------------------------------------------------ */
+
+/* Splits "path,arg,arg" (in place) into argv; returns argc. */
+static int split_args(char *s, const char **argv, int max)
+{
+    int n = 0;
+    argv[n++] = s;
+    for (; *s && n < max; s++)
+        if (*s == ',') {
+            *s = 0;
+            argv[n++] = s + 1;
+        }
+    return n;
+}
+
+int proc_boot(void)
+{
+    const char *line = cmdline_get();
+    static char words[RUN_MAX][128];
+    int pids[RUN_MAX], nrun = 0, failures = 0;
+    for (const char *s = line; *s && nrun < RUN_MAX;) {
+        while (*s == ' ')
+            s++;
+        const char *e = s;
+        while (*e && *e != ' ')
+            e++;
+        if (e - s > 4 && !strncmp(s, "run=", 4) && (size_t)(e - s - 4) < sizeof words[0]) {
+            memcpy(words[nrun], s + 4, (size_t)(e - s - 4));
+            words[nrun][e - s - 4] = 0;
+            const char *argv[16];
+            int argc = split_args(words[nrun], argv, 16);
+            struct proc_spawn_args a = {.path = argv[0], .argc = argc, .argv = argv,
+                                        .stdio = {-1, -1, -1}, .preopen_root = true};
+            int pid = proc_spawn(&a);
+            if (pid < 0)
+                failures++;
+            else
+                printk("proc: started pid %d: %s\n", pid, argv[0]);
+            pids[nrun++] = pid;
+        }
+        s = e;
+    }
+    if (!nrun)
+        return 0;
+    char buf[16];
+    int want = cmdline_value("expect", buf, sizeof buf) ? (int)strtol(buf, NULL, 10) : 0;
+    proc_run();
+    for (int i = 0; i < PROC_MAX; i++) {
+        struct proc *p = &sched.procs[i];
+        if (p->state != PROC_ZOMBIE)
+            continue;
+        bool ours = false;
+        for (int k = 0; k < nrun; k++)
+            ours |= pids[k] == p->pid;
+        printk("proc: pid %d (%s) exited with status %d, cpu %lu ms\n", p->pid, p->name, p->status,
+               p->cpu_ns / 1000000);
+        if (ours && p->status != want)
+            failures++;
+        proc_reap(p);
+    }
+    printk("proc: %d passed, %d failed\n", nrun - failures, failures);
+    return failures;
+}

@@ -1,0 +1,105 @@
+/* kernel/proc/proc.h — processes and the scheduler.
+ *
+ * A process is a wasm instance plus its WASI context (wasi/wasi.h) and a handle table (the
+ * plat_handle values its WASI fds map to; kernel/proc/handle.h). The engine is resumable (wasm calls
+ * do not recurse on the C stack, engine/wasm.h), so a process needs no kernel stack of its own while
+ * it is not running: its whole state lives in its wasm_exec. The scheduler (proc_run) is a loop on
+ * the boot stack that resumes one process at a time, round robin:
+ *   - preemption: the LAPIC timer tick sets the running exec's interrupt flag, the engine returns
+ *     WASM_YIELD at its next safepoint, the process goes to the back of the queue;
+ *   - blocking: a platform call that cannot complete says what it waits for (proc_block_until) and
+ *     returns PLAT_WOULD_BLOCK; wasi/ returns WASM_BLOCK; the process is parked until its deadline
+ *     passes or an event arrives (console input, pipe data or close, a child's exit), then retried;
+ *   - idle: nothing ready, the CPU halts (`sti; hlt`) until the next interrupt.
+ * A trap or a limit hit ends that process only (status 134, the reason on the console and in the log);
+ * kill ends one with status 137.
+ *
+ * Single CPU; everything here runs in kernel thread context (never in IRQ context) except the tick.
+ * Kernel command line (kernel/cmdline.h): `run=/bin/x.wasm[,arg...]` (repeatable) spawns each
+ * program at boot with stdio on the console and "/" preopened, runs them until all have ended and
+ * prints "proc: N passed, N failed" (a program passes when it exits 0, or with `expect=S` status S). */
+#ifndef KERNEL_PROC_PROC_H
+#define KERNEL_PROC_PROC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/wasm.h"
+#include "wasi/wasi.h"
+
+#define PROC_MAX 64            /* processes alive at once (zombies included) */
+#define PROC_HANDLES 64        /* handles per process */
+#define PROC_NAME_MAX 32
+#define PROC_STATUS_TRAP 134   /* 128 + SIGABRT, as walos-run */
+#define PROC_STATUS_KILLED 137 /* 128 + SIGKILL */
+#define PROC_NO_DEADLINE UINT64_MAX
+
+enum proc_state { PROC_RUNNING = 0, PROC_READY = 1, PROC_BLOCKED = 2, PROC_ZOMBIE = 3, PROC_FREE = 4 };
+
+struct kobj;
+
+struct proc {
+    int pid, ppid;
+    enum proc_state state;
+    char name[PROC_NAME_MAX];
+    struct wasi_ctx *wasi;
+    uint8_t *image;            /* the module's bytes (the module keeps pointers into them) */
+    wasm_module *module;
+    wasm_store *store;
+    wasm_instance *instance;
+    wasm_exec *exec;
+    wasm_func *start, *entry;  /* the start function (may be NULL), then _start */
+    int phase;                 /* 0: nothing called yet, 1: in start, 2: in _start */
+    int32_t status;            /* exit status once a zombie */
+    uint64_t cpu_ns;           /* time spent running */
+    uint64_t deadline;         /* blocked: wake at this monotonic ns (PROC_NO_DEADLINE: none) */
+    uint64_t block_events;     /* blocked: the event count when it blocked */
+    struct kobj *handles[PROC_HANDLES];
+};
+
+/* Options of a spawn. Strings are copied; the handles are the parent's (or the kernel's) and are
+ * duplicated into the child (the parent keeps its own). */
+struct proc_spawn_args {
+    const char *path;          /* absolute path of the .wasm in the VFS */
+    int argc;
+    const char *const *argv;   /* argv[0] first */
+    int envc;
+    const char *const *env;
+    struct proc *parent;       /* NULL: the kernel (ppid 0) */
+    int stdio[3];              /* parent's handles for fds 0..2 (-1: the console) */
+    bool preopen_root;         /* preopen "/" (kernel spawns only) */
+    uint32_t max_memory_pages; /* 0: PROC_DEFAULT_MEMORY_PAGES */
+};
+#define PROC_DEFAULT_MEMORY_PAGES 2048 /* 128 MiB */
+
+/* Loads, validates and instantiates path; the new process is READY. Returns its pid, or a negative
+ * WASI errno (-WASI_ENOENT, -WASI_ENOEXEC for a bad module, -WASI_EAGAIN when the table is full,
+ * -WASI_ENOMEM); the reason is printed. Does not block (reads the file synchronously). */
+int proc_spawn(const struct proc_spawn_args *a);
+/* The process running now, or NULL outside any (kernel context). */
+struct proc *proc_current(void);
+struct proc *proc_get(int pid);
+/* Ends a live process with status; it becomes a zombie until reaped (proc_reap). */
+void proc_kill(struct proc *p, int32_t status);
+/* Frees a zombie's slot. */
+void proc_reap(struct proc *p);
+
+/* Called by platform code before returning PLAT_WOULD_BLOCK on behalf of the current process: it
+ * wakes at the monotonic deadline (PROC_NO_DEADLINE: none) or at the next event. No current process:
+ * does nothing (the caller gets PLAT_WOULD_BLOCK anyway). */
+void proc_block_until(uint64_t deadline_ns);
+/* Something a blocked process may wait for happened (input, pipe, exit): retry the blocked ones. */
+void proc_event(void);
+
+/* Runs the scheduler until no process is alive (zombies of the kernel's children are reaped after
+ * printing). Returns when the table is empty. */
+void proc_run(void);
+/* Runs the scheduler until process pid has ended; returns its exit status and reaps it (-1: no
+ * such process). */
+int proc_run_until_exit(int pid);
+
+/* The boot hook (one call in kmain, after storage): runs the `run=` switches. Returns the number of
+ * failed programs (0 when no switch is given). */
+int proc_boot(void);
+
+#endif

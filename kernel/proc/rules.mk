@@ -1,0 +1,24 @@
+# kernel/proc/rules.mk — processes, scheduler and the kernel's WASI backend (issue 6), plus the
+# engine and wasi/ compiled freestanding into the kernel, and the proc-*.test programs.
+#
+# The kernel links $(ENGINE_SRCS) and $(WASI_SRCS) (engine/rules.mk, wasi/rules.mk) with
+# kernel/proc/platform_kernel*.c, the kernel's implementation of include/walos/platform.h.
+# Test programs: tests/qemu/programs/proc/NAME.c -> $(BUILD)/proc-programs/NAME.wasm, shipped in the
+# root tree as /bin/test/NAME.wasm (ROOT_FILES) for the proc-*.test QEMU tests.
+
+PROC_SRCS := kernel/proc/platform_kernel.c kernel/proc/platform_kernel_wasi.c kernel/proc/proc.c \
+    kernel/proc/walos_ext.c
+# the socket calls programs open themselves exist only once wasi/sock_ext.c does
+PROC_SRCS += $(if $(wildcard wasi/sock_ext.c),kernel/proc/platform_kernel_sock.c)
+KERNEL_SRCS += $(PROC_SRCS) $(ENGINE_SRCS) $(WASI_SRCS)
+
+PROC_PROGRAMS := $(patsubst tests/qemu/programs/proc/%.c,%,$(wildcard tests/qemu/programs/proc/*.c))
+PROC_PROGRAM_WASM := $(patsubst %,$(BUILD)/proc-programs/%.wasm,$(PROC_PROGRAMS))
+ROOT_FILES += $(foreach p,$(PROC_PROGRAMS),$(BUILD)/proc-programs/$(p).wasm:bin/test/$(p).wasm)
+
+$(BUILD)/proc-programs/%.wasm: tests/qemu/programs/proc/%.c
+	@mkdir -p $(@D)
+	$(WASM_CC) $(WASM_CFLAGS) -o $@ $<
+
+.PHONY: proc-programs
+proc-programs: $(PROC_PROGRAM_WASM)
