@@ -43,6 +43,18 @@ $(SRV_OUT)/shell-host.wasm: $(SRV_SHELL_SRCS) srv/shell/exec_none.c $(wildcard s
 ROOT_FILES += $(foreach p,$(SRV_PROGRAMS),$(SRV_OUT)/$(p).wasm:bin/$(p).wasm)
 ROOT_FILES += $(foreach u,$(SRV_UNITS),$(u):etc/services/$(notdir $(u)))
 
+# ---- the service manager's portable half (kernel code; kernel/proc's service manager calls it) -----
+# No allocation, no I/O: built freestanding into the kernel and hosted (with sanitizers) for the tests.
+SRV_KERNEL_SRCS := kernel/proc/unit.c kernel/proc/svcpolicy.c
+KERNEL_SRCS += $(SRV_KERNEL_SRCS)
+
+SRV_TEST_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+UNIT_TESTS += test_unit test_svcpolicy
+test_unit_SRCS := tests/unit/proc/test_unit.c kernel/proc/unit.c
+test_unit_CFLAGS := $(SRV_TEST_CFLAGS)
+test_svcpolicy_SRCS := tests/unit/proc/test_svcpolicy.c kernel/proc/svcpolicy.c
+test_svcpolicy_CFLAGS := $(SRV_TEST_CFLAGS)
+
 # ---- the userland suite: programs and the shell under walos-run on the host ----------------------
 .PHONY: test-userland
 TEST_SUITES += userland
