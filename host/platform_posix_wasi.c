@@ -30,8 +30,9 @@
 #include <unistd.h>
 
 #include "walos/platform.h"
+#include "host/platform_posix_priv.h"
 
-static int wasi_errno_of(int e)
+int posix_wasi_errno(int e)
 {
     switch (e) {
     case 0: return WASI_ESUCCESS;
@@ -111,7 +112,7 @@ static int wasi_errno_of(int e)
 }
 
 /* The stress knob: true on every other call when WALOS_RUN_STRESS_BLOCK is set. */
-static bool stress_block(void)
+bool posix_stress_block(void)
 {
     static int enabled = -1;
     static unsigned calls;
@@ -122,7 +123,7 @@ static bool stress_block(void)
     return enabled && (calls++ & 1) == 0;
 }
 
-static int result(int rc) { return rc < 0 ? wasi_errno_of(errno) : WASI_ESUCCESS; }
+static int result(int rc) { return rc < 0 ? posix_wasi_errno(errno) : WASI_ESUCCESS; }
 
 static uint8_t filetype_of(mode_t mode)
 {
@@ -187,7 +188,7 @@ int plat_open_at(plat_handle dir, const char *name, uint32_t oflags, uint32_t fd
         fd = openat(dir, name, flags, 0666);
     }
     if (fd < 0)
-        return wasi_errno_of(errno);
+        return posix_wasi_errno(errno);
     *out = fd;
     return WASI_ESUCCESS;
 }
@@ -201,7 +202,7 @@ int plat_fd_close(plat_handle h)
 static int xfer_result(ssize_t n, size_t *n_out)
 {
     if (n < 0)
-        return wasi_errno_of(errno);
+        return posix_wasi_errno(errno);
     *n_out = (size_t)n;
     return WASI_ESUCCESS;
 }
@@ -215,14 +216,14 @@ static int iov_count(size_t count) { return count > IOV_MAX ? IOV_MAX : (int)cou
 
 int plat_fd_read(plat_handle h, const struct plat_iovec *iov, size_t count, size_t *n_out)
 {
-    if (stress_block())
+    if (posix_stress_block())
         return PLAT_WOULD_BLOCK;
     return xfer_result(readv(h, (const struct iovec *)iov, iov_count(count)), n_out);
 }
 
 int plat_fd_write(plat_handle h, const struct plat_iovec *iov, size_t count, size_t *n_out)
 {
-    if (stress_block())
+    if (posix_stress_block())
         return PLAT_WOULD_BLOCK;
     return xfer_result(writev(h, (const struct iovec *)iov, iov_count(count)), n_out);
 }
@@ -244,7 +245,7 @@ int plat_fd_seek(plat_handle h, int64_t offset, uint8_t whence, uint64_t *pos_ou
     int w = whence == WASI_WHENCE_SET ? SEEK_SET : whence == WASI_WHENCE_CUR ? SEEK_CUR : SEEK_END;
     off_t pos = lseek(h, (off_t)offset, w);
     if (pos < 0)
-        return wasi_errno_of(errno);
+        return posix_wasi_errno(errno);
     *pos_out = (uint64_t)pos;
     return WASI_ESUCCESS;
 }
@@ -253,7 +254,7 @@ int plat_fd_stat(plat_handle h, struct plat_filestat *out)
 {
     struct stat s;
     if (fstat(h, &s) < 0)
-        return wasi_errno_of(errno);
+        return posix_wasi_errno(errno);
     filestat_of(&s, out);
     return WASI_ESUCCESS;
 }
@@ -262,7 +263,7 @@ int plat_fd_get_flags(plat_handle h, uint16_t *fdflags_out)
 {
     int fl = fcntl(h, F_GETFL);
     if (fl < 0)
-        return wasi_errno_of(errno);
+        return posix_wasi_errno(errno);
     uint16_t f = 0;
     if (fl & O_APPEND) f |= WASI_FDFLAG_APPEND;
     if (fl & O_NONBLOCK) f |= WASI_FDFLAG_NONBLOCK;
@@ -280,7 +281,7 @@ int plat_fd_set_flags(plat_handle h, uint16_t fdflags)
         return WASI_ENOTSUP;
     int fl = fcntl(h, F_GETFL);
     if (fl < 0)
-        return wasi_errno_of(errno);
+        return posix_wasi_errno(errno);
     fl &= ~(O_APPEND | O_NONBLOCK);
     if (fdflags & WASI_FDFLAG_APPEND) fl |= O_APPEND;
     if (fdflags & WASI_FDFLAG_NONBLOCK) fl |= O_NONBLOCK;
@@ -321,13 +322,13 @@ int plat_fd_advise(plat_handle h, uint64_t offset, uint64_t len, uint8_t advice)
     if (advice >= sizeof adv / sizeof adv[0])
         return WASI_EINVAL;
     int rc = posix_fadvise(h, (off_t)offset, (off_t)len, adv[advice]);
-    return rc == ESPIPE ? WASI_ESUCCESS : wasi_errno_of(rc);   /* advice on a pipe is moot */
+    return rc == ESPIPE ? WASI_ESUCCESS : posix_wasi_errno(rc);   /* advice on a pipe is moot */
 }
 
 int plat_fd_allocate(plat_handle h, uint64_t offset, uint64_t len)
 {
     int rc = posix_fallocate(h, (off_t)offset, (off_t)len);
-    return wasi_errno_of(rc);
+    return posix_wasi_errno(rc);
 }
 
 static void put_dirent(plat_handle h, const struct dirent *e, uint64_t next,
@@ -359,11 +360,11 @@ static int readdir_uncached(plat_handle h, uint64_t cookie, struct plat_dirent *
 {
     int dup_fd = fcntl(h, F_DUPFD_CLOEXEC, 0);
     if (dup_fd < 0)
-        return wasi_errno_of(errno);
+        return posix_wasi_errno(errno);
     DIR *d = fdopendir(dup_fd);
     if (!d) {
         close(dup_fd);
-        return wasi_errno_of(errno);
+        return posix_wasi_errno(errno);
     }
     rewinddir(d);
     struct dirent *e;
@@ -373,7 +374,7 @@ static int readdir_uncached(plat_handle h, uint64_t cookie, struct plat_dirent *
         errno = 0;
         e = readdir(d);
         if (!e) {
-            err = errno ? wasi_errno_of(errno) : WASI_ESUCCESS;
+            err = errno ? posix_wasi_errno(errno) : WASI_ESUCCESS;
             *end_out = true;
             break;
         }
@@ -398,11 +399,11 @@ int plat_fd_readdir(plat_handle h, uint64_t cookie, struct plat_dirent *out, cha
     if (!d) {
         int dup_fd = fcntl(h, F_DUPFD_CLOEXEC, DIRS_MAX);   /* above the table's range */
         if (dup_fd < 0)
-            return wasi_errno_of(errno);
+            return posix_wasi_errno(errno);
         d = fdopendir(dup_fd);
         if (!d) {
             close(dup_fd);
-            return wasi_errno_of(errno);
+            return posix_wasi_errno(errno);
         }
         dirs.dir[h] = d;
         dirs.pos[h] = 0;
@@ -417,7 +418,7 @@ int plat_fd_readdir(plat_handle h, uint64_t cookie, struct plat_dirent *out, cha
         e = readdir(d);
         if (!e) {
             if (errno)
-                return wasi_errno_of(errno);
+                return posix_wasi_errno(errno);
             *end_out = true;
             return WASI_ESUCCESS;
         }
@@ -434,7 +435,7 @@ int plat_stat_at(plat_handle dir, const char *name, struct plat_filestat *out)
 {
     struct stat s;
     if (fstatat(dir, name, &s, AT_SYMLINK_NOFOLLOW) < 0)
-        return wasi_errno_of(errno);
+        return posix_wasi_errno(errno);
     filestat_of(&s, out);
     return WASI_ESUCCESS;
 }
@@ -444,7 +445,7 @@ int plat_readlink_at(plat_handle dir, const char *name, char *buf, size_t cap, s
     char tmp[4096];
     ssize_t n = readlinkat(dir, name, tmp, sizeof tmp);
     if (n < 0)
-        return wasi_errno_of(errno);
+        return posix_wasi_errno(errno);
     size_t k = (size_t)n < cap ? (size_t)n : cap;
     memcpy(buf, tmp, k);
     *len_out = k;
@@ -503,7 +504,7 @@ int plat_clock_time(uint32_t id, uint64_t *ns_out)
     if (err)
         return err;
     if (clock_gettime(c, &t) < 0)
-        return wasi_errno_of(errno);
+        return posix_wasi_errno(errno);
     *ns_out = ns_of(t);
     return WASI_ESUCCESS;
 }
@@ -516,7 +517,7 @@ int plat_clock_res(uint32_t id, uint64_t *ns_out)
     if (err)
         return err;
     if (clock_getres(c, &t) < 0)
-        return wasi_errno_of(errno);
+        return posix_wasi_errno(errno);
     *ns_out = ns_of(t);
     return WASI_ESUCCESS;
 }
@@ -529,7 +530,7 @@ int plat_random(void *buf, size_t len)
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            return wasi_errno_of(errno);
+            return posix_wasi_errno(errno);
         }
         p += n;
         len -= (size_t)n;
@@ -542,7 +543,7 @@ int plat_yield(void) { return result(sched_yield()); }
 /* ---- readiness ---- */
 int plat_poll(struct plat_pollfd *fds, size_t count, int64_t timeout_ns, size_t *ready_out)
 {
-    if (timeout_ns != 0 && stress_block())
+    if (timeout_ns != 0 && posix_stress_block())
         return PLAT_WOULD_BLOCK;
     struct pollfd inline_p[16], *p = inline_p;
     if (count > 16) {
@@ -565,7 +566,7 @@ int plat_poll(struct plat_pollfd *fds, size_t count, int64_t timeout_ns, size_t 
     int n = ppoll(p, (nfds_t)count, tsp, NULL);
     int err = WASI_ESUCCESS;
     if (n < 0) {
-        err = errno == EINTR ? WASI_ESUCCESS : wasi_errno_of(errno);
+        err = errno == EINTR ? WASI_ESUCCESS : posix_wasi_errno(errno);
         n = 0;
     }
     size_t ready = 0;
@@ -592,12 +593,12 @@ int plat_poll(struct plat_pollfd *fds, size_t count, int64_t timeout_ns, size_t 
 /* ---- sockets ---- */
 int plat_sock_accept(plat_handle listener, uint16_t fdflags, plat_handle *out)
 {
-    if (stress_block())
+    if (posix_stress_block())
         return PLAT_WOULD_BLOCK;
     int flags = SOCK_CLOEXEC | (fdflags & WASI_FDFLAG_NONBLOCK ? SOCK_NONBLOCK : 0);
     int fd = accept4(listener, NULL, NULL, flags);
     if (fd < 0)
-        return wasi_errno_of(errno);
+        return posix_wasi_errno(errno);
     *out = fd;
     return WASI_ESUCCESS;
 }
@@ -605,14 +606,14 @@ int plat_sock_accept(plat_handle listener, uint16_t fdflags, plat_handle *out)
 int plat_sock_recv(plat_handle h, const struct plat_iovec *iov, size_t count, uint16_t riflags,
                    size_t *n_out, uint16_t *roflags_out)
 {
-    if (stress_block())
+    if (posix_stress_block())
         return PLAT_WOULD_BLOCK;
     struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iov_count(count)};
     int flags = (riflags & WASI_RIFLAG_RECV_PEEK ? MSG_PEEK : 0) |
                 (riflags & WASI_RIFLAG_RECV_WAITALL ? MSG_WAITALL : 0);
     ssize_t n = recvmsg(h, &m, flags);
     if (n < 0)
-        return wasi_errno_of(errno);
+        return posix_wasi_errno(errno);
     *n_out = (size_t)n;
     *roflags_out = m.msg_flags & MSG_TRUNC ? WASI_ROFLAG_RECV_DATA_TRUNCATED : 0;
     return WASI_ESUCCESS;
@@ -620,7 +621,7 @@ int plat_sock_recv(plat_handle h, const struct plat_iovec *iov, size_t count, ui
 
 int plat_sock_send(plat_handle h, const struct plat_iovec *iov, size_t count, size_t *n_out)
 {
-    if (stress_block())
+    if (posix_stress_block())
         return PLAT_WOULD_BLOCK;
     struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iov_count(count)};
     return xfer_result(sendmsg(h, &m, MSG_NOSIGNAL), n_out);

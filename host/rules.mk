@@ -4,7 +4,7 @@
 # Links $(ENGINE_SRCS) (engine/rules.mk), $(WASI_SRCS) (wasi/rules.mk) and host/platform_posix*.c,
 # which implements the whole of include/walos/platform.h.
 
-HOST_PLATFORM_SRCS := host/platform_posix.c host/platform_posix_wasi.c
+HOST_PLATFORM_SRCS := host/platform_posix.c host/platform_posix_wasi.c host/platform_posix_sock.c
 WALOS_RUN_SRCS := host/walos_run.c $(HOST_PLATFORM_SRCS)
 
 all: $(BUILD)/walos-run

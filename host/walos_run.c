@@ -1,13 +1,15 @@
 /* host/walos_run.c — walos-run: runs a WASI command module on Linux, like `wasmtime run`.
  *
  *   walos-run [--dir HOST[::GUEST]]... [--env K=V]... [--argv0 NAME] [--fuel N]
- *             [--max-memory BYTES] [--tcplisten ADDR:PORT]... app.wasm [args...]
+ *             [--max-memory BYTES] [--tcplisten ADDR:PORT]... [--allow-net] app.wasm [args...]
  *
  * The engine (engine/wasm.h) loads and runs the module; wasi/ (wasi/wasi.h) provides
  * wasi_snapshot_preview1 over host/platform_posix*.c. The guest sees only what the flags give it:
  * argv (argv[0] is --argv0 or the module path), exactly the --env variables ("--env K" copies the
  * host's K), stdio, and each --dir preopened as GUEST (default: HOST as written). --tcplisten binds and listens on ADDR:PORT and
- * preopens the socket after the directories, for sock_accept.
+ * preopens the socket after the directories, for sock_accept. --allow-net lets the program open its
+ * own sockets and resolve names (the WasmEdge socket extension; off by default, as wasmtime's
+ * -S inherit-network: without it a program reaches only the sockets it was handed).
  *
  * Exit status: the program's proc_exit code (0 when _start returns). A trap prints "walos-run: trap:
  * REASON" and a backtrace on stderr and exits with 134 (128 + SIGABRT, as wasmtime and a native
@@ -43,6 +45,7 @@ struct options {
     int nenv;
     const char *listen[MAX_LIST];
     int nlisten;
+    bool allow_net;
     const char *argv0;
     uint64_t fuel;
     uint64_t max_memory;
@@ -54,7 +57,7 @@ struct options {
 static void usage(void)
 {
     fprintf(stderr, "usage: walos-run [--dir HOST[::GUEST]]... [--env K=V]... [--argv0 NAME] "
-                    "[--fuel N] [--max-memory BYTES] [--tcplisten ADDR:PORT]... app.wasm "
+                    "[--fuel N] [--max-memory BYTES] [--tcplisten ADDR:PORT]... [--allow-net] app.wasm "
                     "[args...]\n");
     exit(EXIT_CANNOT_RUN);
 }
@@ -112,6 +115,8 @@ static void parse(int argc, char **argv, struct options *o)
                 v = kv;
             }
             add(o->env, &o->nenv, v);
+        } else if (strcmp(argv[i], "--allow-net") == 0) {
+            o->allow_net = true;
         } else if ((v = flag(argc, argv, &i, "--tcplisten"))) {
             add(o->listen, &o->nlisten, v);
         } else if ((v = flag(argc, argv, &i, "--argv0"))) {
@@ -208,6 +213,7 @@ static int setup_ctx(const struct options *o, struct wasi_ctx **out)
         if (wasi_ctx_preopen_socket(ctx, s) < 0)
             return die("out of memory%s%s", "", "");
     }
+    wasi_ctx_allow_net(ctx, o->allow_net);
     *out = ctx;
     return 0;
 }

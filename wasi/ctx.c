@@ -215,3 +215,8 @@ int wasi_ctx_preopen_socket(struct wasi_ctx *ctx, plat_handle listener)
         return -1;
     return (int)fd;
 }
+
+void wasi_ctx_allow_net(struct wasi_ctx *ctx, bool allow)
+{
+    ctx->net_allowed = allow;
+}

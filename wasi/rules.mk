@@ -20,7 +20,7 @@ wasi-freestanding: $(WASI_FS_OBJS)
 # files there, so its rules live here.)
 WASI_UNIT := $(patsubst tests/unit/wasi/%.c,%,$(wildcard tests/unit/wasi/test_*.c))
 UNIT_TESTS += $(WASI_UNIT)
-$(foreach t,$(WASI_UNIT),$(eval $(t)_SRCS := tests/unit/wasi/$(t).c $$(WASI_SRCS) host/platform_posix.c host/platform_posix_wasi.c))
+$(foreach t,$(WASI_UNIT),$(eval $(t)_SRCS := tests/unit/wasi/$(t).c $$(WASI_SRCS) $(HOST_PLATFORM_SRCS)))
 $(foreach t,$(WASI_UNIT),$(eval $(t)_CFLAGS := -Itests/unit))
 # test_wasi_block stands in for a kernel backend that parks callers: two platform calls wrapped
 test_wasi_block_CFLAGS += -Wl,--wrap=plat_fd_read -Wl,--wrap=plat_poll

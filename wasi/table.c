@@ -64,6 +64,18 @@ static const struct wasi_import imports[] = {
     {"sock_recv",              "(iiiiii)i",  wasi_sock_recv, NULL, false},
     {"sock_send",              "(iiiii)i",   wasi_sock_send, NULL, false},
     {"sock_shutdown",          "(ii)i",      wasi_sock_shutdown, NULL, false},
+    /* the WasmEdge socket extension (wasi/sock_ext.c): preview1 only, as in WasmEdge */
+    {"sock_open",              "(iii)i",     wasi_sock_open, NULL, true},
+    {"sock_bind",              "(iii)i",     wasi_sock_bind, NULL, true},
+    {"sock_listen",            "(ii)i",      wasi_sock_listen, NULL, true},
+    {"sock_connect",           "(iii)i",     wasi_sock_connect, NULL, true},
+    {"sock_getlocaladdr",      "(iiii)i",    wasi_sock_getlocaladdr, NULL, true},
+    {"sock_getpeeraddr",       "(iiii)i",    wasi_sock_getpeeraddr, NULL, true},
+    {"sock_setsockopt",        "(iiiii)i",   wasi_sock_setsockopt, NULL, true},
+    {"sock_getsockopt",        "(iiiii)i",   wasi_sock_getsockopt, NULL, true},
+    {"sock_send_to",           "(iiiiiii)i", wasi_sock_send_to, NULL, true},
+    {"sock_recv_from",         "(iiiiiiii)i", wasi_sock_recv_from, NULL, true},
+    {"sock_getaddrinfo",       "(iiiiiiii)i", wasi_sock_getaddrinfo, NULL, true},
 };
 
 #define UNSTABLE_MODULE "wasi_unstable"

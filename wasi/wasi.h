@@ -49,6 +49,12 @@ int wasi_ctx_preopen_dir(struct wasi_ctx *ctx, plat_handle dir, const char *gues
 /* Preopens a listening socket (owned by the context) for sock_accept. Returns its fd or -1. */
 int wasi_ctx_preopen_socket(struct wasi_ctx *ctx, plat_handle listener);
 
+/* Lets the program open sockets and resolve names (the WasmEdge socket extension: sock_open,
+ * sock_getaddrinfo). Off by default: without it those answer WASI_EACCES, and the program reaches
+ * the network only through sockets the embedder preopened (walos-run --tcplisten, unit listen=).
+ * walos-run turns it on with --allow-net; the kernel per service. */
+void wasi_ctx_allow_net(struct wasi_ctx *ctx, bool allow);
+
 /* Defines every preview1 function in `l` under module "wasi_snapshot_preview1", each with its
  * signature, host_data = ctx (which must outlive the linker's store), and the same functions under
  * the older "wasi_unstable" (snapshot 0: its different layouts are converted, wasi/unstable.c).

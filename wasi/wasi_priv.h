@@ -7,7 +7,9 @@
  *   fd.c     fd_*
  *   path.c   path resolution inside the sandbox, and path_*
  *   poll.c   poll_oneoff
- *   sock.c   sock_*
+ *   sock.c   sock_* of preview1 (accept, recv, send, shutdown)
+ *   sock_ext.c  the WasmEdge socket extension (sock_open, sock_bind, ... sock_getaddrinfo)
+ *   sock_fallback.c  weak ENOSYS stand-ins for backends without those platform calls yet
  *   unstable.c  the older wasi_unstable (snapshot 0) variants of four calls
  * Every handler has the engine's host-function shape (engine/wasm.h) and stores a WASI errno in
  * slots[0] (proc_exit excepted). */
@@ -66,6 +68,7 @@ struct wasi_ctx {
     uint32_t fd_cap;
     bool poll_blocked;         /* poll_oneoff returned WASM_BLOCK: relative timeouts count from */
     uint64_t poll_start;       /* poll_start (monotonic ns), so a retry does not restart them */
+    bool net_allowed;          /* sock_open and sock_getaddrinfo permitted (wasi_ctx_allow_net) */
 };
 
 /* ---- fd table (ctx.c) ---- */
@@ -174,6 +177,19 @@ int wasi_sock_accept(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem,
 int wasi_sock_recv(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size);
 int wasi_sock_send(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size);
 int wasi_sock_shutdown(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size);
+
+/* the WasmEdge socket extension (sock_ext.c) */
+int wasi_sock_open(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size);
+int wasi_sock_bind(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size);
+int wasi_sock_listen(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size);
+int wasi_sock_connect(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size);
+int wasi_sock_getlocaladdr(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size);
+int wasi_sock_getpeeraddr(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size);
+int wasi_sock_setsockopt(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size);
+int wasi_sock_getsockopt(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size);
+int wasi_sock_send_to(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size);
+int wasi_sock_recv_from(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size);
+int wasi_sock_getaddrinfo(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size);
 
 /* wasi_unstable (snapshot 0) variants of the four calls whose layouts or constants differ */
 int wasi_unstable_fd_seek(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem,

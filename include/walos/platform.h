@@ -163,4 +163,61 @@ int plat_sock_send(plat_handle h, const struct plat_iovec *iov, size_t count, si
 /* how: WASI_SDFLAG_RD | WASI_SDFLAG_WR. Not a socket: WASI_ENOTSOCK. */
 int plat_sock_shutdown(plat_handle h, uint8_t how);
 
+/* -- sockets opened by the program (the WasmEdge socket extension, wasi/sock_ext.c) --
+ * Addresses cross this interface as struct plat_sockaddr; families and types use WasmEdge's numbers
+ * (sdk/wasmedge_socket.h). The kernel backend maps them onto kernel/net/sock.h: sock_open,
+ * sock_bind, sock_listen, sock_connect (EINPROGRESS/EALREADY -> PLAT_WOULD_BLOCK), sock_sendto,
+ * sock_recvfrom, sock_local_addr/sock_peer_addr, sock_set_nodelay/keepalive, and its DNS client. */
+#define PLAT_AF_INET4 1
+#define PLAT_AF_INET6 2
+#define PLAT_SOCK_DGRAM 1
+#define PLAT_SOCK_STREAM 2
+struct plat_sockaddr {
+    uint8_t family;            /* PLAT_AF_INET4 or PLAT_AF_INET6 */
+    uint16_t port;             /* host order */
+    uint8_t addr[16];          /* network order: 4 bytes (IPv4) or 16 (IPv6) */
+};
+/* A new unbound socket; *out owned by the caller (plat_fd_close). WASI_EAFNOSUPPORT,
+ * WASI_EPROTONOSUPPORT (type), WASI_EMFILE, WASI_ENOMEM. */
+int plat_sock_open(uint8_t family, uint8_t type, plat_handle *out);
+/* WASI_EADDRINUSE, WASI_EADDRNOTAVAIL, WASI_EINVAL (already bound), WASI_EAFNOSUPPORT. */
+int plat_sock_bind(plat_handle h, const struct plat_sockaddr *addr);
+int plat_sock_listen(plat_handle h, int32_t backlog);   /* WASI_ENOTSUP for UDP */
+/* Connects (TCP) or sets the default peer (UDP). A blocking socket may get PLAT_WOULD_BLOCK while the
+ * handshake runs: wasi/ repeats the call with the same arguments, and the backend then answers the
+ * outcome (WASI_ESUCCESS once connected, WASI_ECONNREFUSED, WASI_ETIMEDOUT...), never WASI_EALREADY or
+ * WASI_EISCONN for its own repeat. A non-blocking socket answers WASI_EINPROGRESS. */
+int plat_sock_connect(plat_handle h, const struct plat_sockaddr *addr);
+/* The local (peer = false) or remote address. WASI_ENOTCONN for the peer of an unconnected one. */
+int plat_sock_addr(plat_handle h, bool peer, struct plat_sockaddr *out);
+/* One datagram to `to` (UDP), same blocking rules as plat_sock_send. */
+int plat_sock_send_to(plat_handle h, const struct plat_iovec *iov, size_t count,
+                      const struct plat_sockaddr *to, size_t *n_out);
+/* One datagram and its sender (UDP; TCP gives the peer), same blocking rules as plat_sock_recv. */
+int plat_sock_recv_from(plat_handle h, const struct plat_iovec *iov, size_t count, uint16_t riflags,
+                        size_t *n_out, uint16_t *roflags_out, struct plat_sockaddr *from_out);
+/* Integer socket options, named by WasmEdge's sockopt numbers (PLAT_SO_*); others WASI_ENOPROTOOPT.
+ * Read-only ones (TYPE, ERROR, ACCEPTCONN) refuse a set with WASI_EINVAL. */
+#define PLAT_SO_REUSEADDR 0
+#define PLAT_SO_TYPE 1
+#define PLAT_SO_ERROR 2
+#define PLAT_SO_BROADCAST 4
+#define PLAT_SO_SNDBUF 5
+#define PLAT_SO_RCVBUF 6
+#define PLAT_SO_KEEPALIVE 7
+#define PLAT_SO_ACCEPTCONN 13
+int plat_sock_set_option(plat_handle h, uint32_t name, int32_t value);
+int plat_sock_get_option(plat_handle h, uint32_t name, int32_t *value_out);
+/* Name resolution: up to `cap` results for (node, service) (either may be NULL, not both), filtered
+ * by family (0: any) and type (0: any). node and service are NUL-terminated. *count_out results
+ * written. Errors are WasmEdge's resolver errnos (WASI_EAI_* in wasi/abi.h). May block (the kernel's
+ * DNS client answers PLAT_WOULD_BLOCK until its reply comes). */
+struct plat_addrinfo {
+    struct plat_sockaddr addr;
+    uint8_t type;              /* PLAT_SOCK_STREAM or PLAT_SOCK_DGRAM */
+    uint8_t protocol;          /* WasmEdge ai_protocol: 0 IP, 1 TCP, 2 UDP */
+};
+int plat_getaddrinfo(const char *node, const char *service, uint8_t family, uint8_t type,
+                     struct plat_addrinfo *out, size_t cap, size_t *count_out);
+
 #endif

@@ -406,12 +406,15 @@ static void test_proc_exit_and_table(void)
     CHECK_EQ(exit_status, 33);
     defined_count = 0;
     CHECK_EQ(wasi_link(ctx, NULL), WASM_OK);
-    CHECK_EQ(defined_count, 46 + 45);   /* preview1, and wasi_unstable without sock_accept */
+    /* preview1 and the 11 WasmEdge socket calls; wasi_unstable without sock_accept and those */
+    CHECK_EQ(defined_count, 46 + 11 + 45);
     CHECK(wasi_provides("wasi_snapshot_preview1", "fd_write"));
     CHECK(!wasi_provides("wasi_snapshot_preview1", "fd_nonsense"));
     CHECK(!wasi_provides("env", "fd_write"));
     CHECK(wasi_provides("wasi_unstable", "fd_write"));
     CHECK(!wasi_provides("wasi_unstable", "sock_accept"));
+    CHECK(wasi_provides("wasi_snapshot_preview1", "sock_getaddrinfo"));
+    CHECK(!wasi_provides("wasi_unstable", "sock_open"));
 }
 
 int main(int argc, char **argv)
