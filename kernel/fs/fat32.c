@@ -375,7 +375,7 @@ int fat32_sync(struct fat32 *fs)
 
 /* ---- nodes ------------------------------------------------------------------------------------ */
 
-struct fat32_node *node_find(struct fat32 *fs, uint64_t lba, uint32_t off)
+struct fat32_node *fat_node_find(struct fat32 *fs, uint64_t lba, uint32_t off)
 {
     for (struct fat32_node *n = fs->nodes; n; n = n->next)
         if (!n->is_root && !n->unlinked && n->entry_lba == lba && n->entry_off == off)
@@ -383,10 +383,10 @@ struct fat32_node *node_find(struct fat32 *fs, uint64_t lba, uint32_t off)
     return NULL;
 }
 
-int node_get(struct fat32 *fs, uint64_t lba, uint32_t off, uint32_t parent_cluster, const uint8_t *raw,
+int fat_node_get(struct fat32 *fs, uint64_t lba, uint32_t off, uint32_t parent_cluster, const uint8_t *raw,
              struct fat32_node **node_out)
 {
-    struct fat32_node *n = node_find(fs, lba, off);
+    struct fat32_node *n = fat_node_find(fs, lba, off);
     if (n) {
         n->vn.refs++;
         *node_out = n;
@@ -411,7 +411,7 @@ int node_get(struct fat32 *fs, uint64_t lba, uint32_t off, uint32_t parent_clust
     return FS_OK;
 }
 
-int node_read_entry(struct fat32_node *node, uint8_t *raw)
+int fat_node_read_entry(struct fat32_node *node, uint8_t *raw)
 {
     struct bcache_buf *b;
     int err = bcache_get(node->fs->cache, node->entry_lba, true, &b);
@@ -422,7 +422,7 @@ int node_read_entry(struct fat32_node *node, uint8_t *raw)
     return FS_OK;
 }
 
-int node_update_entry(struct fat32_node *node, bool touch_mtime)
+int fat_node_update_entry(struct fat32_node *node, bool touch_mtime)
 {
     if (node->is_root || node->unlinked)
         return FS_OK;
@@ -448,7 +448,7 @@ int node_update_entry(struct fat32_node *node, bool touch_mtime)
     return FS_OK;
 }
 
-int node_cluster_at(struct fat32_node *node, uint32_t index, uint32_t *cluster_out)
+int fat_node_cluster_at(struct fat32_node *node, uint32_t index, uint32_t *cluster_out)
 {
     struct fat32 *fs = node->fs;
     if (!fat_cluster_valid(fs, node->first_cluster))

@@ -174,7 +174,7 @@ static int scan_next(struct dir_iter *it, struct dir_found *f)
             f->lba = iter_lba(it);
             f->off = iter_off(it);
             f->dot = raw[0] == '.' && (raw[1] == ' ' || (raw[1] == '.' && raw[2] == ' '));
-            bool long_ok = lfn_expect == 1 && lfn_sum == short_checksum(raw);
+            bool long_ok = lfn_expect == 1 && lfn_sum == fat_short_checksum(raw);
             if (long_ok) {
                 uint32_t max = lfn_count * LFN_UNITS, n = 0;
                 if (max > NAME_UNITS_MAX)
@@ -186,7 +186,7 @@ static int scan_next(struct dir_iter *it, struct dir_found *f)
                 long_ok = n > 0;
             }
             if (!long_ok) {
-                short_display(raw, &f->name);
+                fat_short_display(raw, &f->name);
                 f->first_slot = slot;
             }
             return iter_next(it);
@@ -205,7 +205,7 @@ static int dir_find(struct fat32 *fs, uint32_t first, const struct name16 *name,
     int err = iter_start(&it, fs, first, 0);
     while (!err) {
         err = scan_next(&it, f);
-        if (!err && !f->dot && name_equal(f->name.u, f->name.len, name->u, name->len))
+        if (!err && !f->dot && fat_name_equal(f->name.u, f->name.len, name->u, name->len))
             return FS_OK;
     }
     return err;
@@ -255,7 +255,7 @@ static int short_unique(struct fat32 *fs, uint32_t dir_first, const struct name1
 {
     uint8_t basis[11];
     bool exact, upper, exists;
-    short_basis(name, basis, &exact, &upper);
+    fat_short_basis(name, basis, &exact, &upper);
     *need_lfn = !(exact && upper);
     int err;
     if (exact) {
@@ -388,7 +388,7 @@ static int write_entry(struct fat32 *fs, uint32_t dir_first, uint32_t slot, cons
 {
     static const uint8_t offs[LFN_UNITS] = {1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
     uint32_t parts = need_lfn ? (name->len + LFN_UNITS - 1) / LFN_UNITS : 0;
-    uint8_t sum = short_checksum(raw);
+    uint8_t sum = fat_short_checksum(raw);
     struct dir_iter it;
     int err = iter_start(&it, fs, dir_first, slot);
     for (uint32_t i = 0; !err && i < parts; i++) {
@@ -476,7 +476,7 @@ int fat32_dir_create(struct vfs_node *dir, const char *name, size_t len, enum vf
         err = FS_ENOMEM;
         goto out;
     }
-    if ((err = name_from_utf8(name, len, n16)) != FS_OK)
+    if ((err = fat_name_from_utf8(name, len, n16)) != FS_OK)
         goto out;
     err = dir_find(fs, d->first_cluster, n16, f);
     if (err != FS_ENOENT) {
@@ -506,9 +506,9 @@ int fat32_dir_create(struct vfs_node *dir, const char *name, size_t len, enum vf
     if ((err = write_entry(fs, d->first_cluster, slot, n16, need_lfn, raw, &lba, &off)) != FS_OK)
         goto out;
     if (!d->is_root)
-        node_update_entry(d, true); /* the parent's mtime */
+        fat_node_update_entry(d, true); /* the parent's mtime */
     struct fat32_node *node = NULL;
-    err = node_get(fs, lba, off, d->first_cluster, raw, &node);
+    err = fat_node_get(fs, lba, off, d->first_cluster, raw, &node);
     if (!err)
         *node_out = &node->vn;
 out:
@@ -529,7 +529,7 @@ int fat32_dir_lookup(struct vfs_node *dir, const char *name, size_t len, struct 
         err = FS_ENOMEM;
         goto out;
     }
-    if ((err = name_from_utf8(name, len, n16)) != FS_OK) {
+    if ((err = fat_name_from_utf8(name, len, n16)) != FS_OK) {
         if (err == FS_EINVAL)
             err = FS_ENOENT; /* a name that cannot exist here */
         goto out;
@@ -537,7 +537,7 @@ int fat32_dir_lookup(struct vfs_node *dir, const char *name, size_t len, struct 
     if ((err = dir_find(d->fs, d->first_cluster, n16, f)) != FS_OK)
         goto out;
     struct fat32_node *node;
-    if ((err = node_get(d->fs, f->lba, f->off, d->first_cluster, f->raw, &node)) == FS_OK)
+    if ((err = fat_node_get(d->fs, f->lba, f->off, d->first_cluster, f->raw, &node)) == FS_OK)
         *node_out = &node->vn;
 out:
     kfree(n16);
@@ -570,7 +570,7 @@ static int remove_found(struct fat32 *fs, uint32_t dir_first, const struct dir_f
     int err = erase_slots(fs, dir_first, f);
     if (err)
         return err;
-    struct fat32_node *live = node_find(fs, f->lba, f->off);
+    struct fat32_node *live = fat_node_find(fs, f->lba, f->off);
     if (live) {
         live->unlinked = true;
         return FS_OK;
@@ -594,7 +594,7 @@ int fat32_dir_remove(struct vfs_node *dir, const char *name, size_t len, bool wa
         err = FS_ENOMEM;
         goto out;
     }
-    if ((err = name_from_utf8(name, len, n16)) != FS_OK) {
+    if ((err = fat_name_from_utf8(name, len, n16)) != FS_OK) {
         if (err == FS_EINVAL)
             err = FS_ENOENT;
         goto out;
@@ -613,7 +613,7 @@ int fat32_dir_remove(struct vfs_node *dir, const char *name, size_t len, bool wa
     if (is_dir && (err = dir_empty(fs, dirent_cluster(f->raw))) != FS_OK)
         goto out;
     if ((err = remove_found(fs, d->first_cluster, f)) == FS_OK && !d->is_root)
-        err = node_update_entry(d, true);
+        err = fat_node_update_entry(d, true);
 out:
     kfree(n16);
     kfree(f);
@@ -688,12 +688,12 @@ int fat32_dir_rename(struct vfs_node *old_dir, const char *old_name, size_t old_
         err = FS_ENOMEM;
         goto out;
     }
-    if ((err = name_from_utf8(old_name, old_len, on)) != FS_OK) {
+    if ((err = fat_name_from_utf8(old_name, old_len, on)) != FS_OK) {
         if (err == FS_EINVAL)
             err = FS_ENOENT;
         goto out;
     }
-    if ((err = name_from_utf8(new_name, new_len, nn)) != FS_OK)
+    if ((err = fat_name_from_utf8(new_name, new_len, nn)) != FS_OK)
         goto out;
     if ((err = dir_find(fs, od->first_cluster, on, of)) != FS_OK)
         goto out;
@@ -736,7 +736,7 @@ int fat32_dir_rename(struct vfs_node *old_dir, const char *old_name, size_t old_
         goto out;
     if (replace && (err = remove_found(fs, nd->first_cluster, nf)) != FS_OK)
         goto out;
-    struct fat32_node *live = node_find(fs, of->lba, of->off);
+    struct fat32_node *live = fat_node_find(fs, of->lba, of->off);
     if ((err = erase_slots(fs, od->first_cluster, of)) != FS_OK)
         goto out;
     if ((err = fat32_sync(fs)) != FS_OK) /* W4: the old name is gone on disk first */
@@ -757,9 +757,9 @@ int fat32_dir_rename(struct vfs_node *old_dir, const char *old_name, size_t old_
         live->parent_cluster = nd->first_cluster;
     }
     if (!od->is_root)
-        node_update_entry(od, true);
+        fat_node_update_entry(od, true);
     if (!nd->is_root && nd != od)
-        node_update_entry(nd, true);
+        fat_node_update_entry(nd, true);
 out:
     kfree(on);
     kfree(nn);
@@ -796,7 +796,7 @@ int fat32_dir_readdir(struct vfs_node *dir, uint64_t cookie, struct vfs_dirent *
         ent->next_cookie = f->short_slot + 1;
         ent->ino = f->lba * 128 + f->off / DIRENT_SIZE;
         ent->type = (f->raw[11] & ATTR_DIRECTORY) ? VFS_DIR : VFS_FILE;
-        ent->name_len = name_to_utf8(f->name.u, f->name.len, ent->name);
+        ent->name_len = fat_name_to_utf8(f->name.u, f->name.len, ent->name);
     }
     kfree(f);
     return err;

@@ -58,7 +58,7 @@ int fat32_file_read(struct vfs_node *vn, uint64_t off, void *buf, size_t len, si
         uint32_t idx = (uint32_t)(pos >> fs->cluster_shift);
         uint32_t in_cluster = (uint32_t)(pos & (fs->cluster_size - 1));
         uint32_t c;
-        int err = node_cluster_at(node, idx, &c);
+        int err = fat_node_cluster_at(node, idx, &c);
         if (err)
             return err;
         uint32_t sector = in_cluster / fs->sector_size, in_sector = in_cluster % fs->sector_size;
@@ -99,7 +99,7 @@ static int grow_chain(struct fat32_node *node, uint64_t end, uint64_t *end_out)
         return FS_OK;
     uint32_t last = 0;
     int err;
-    if (have > 0 && (err = node_cluster_at(node, have - 1, &last)) != FS_OK)
+    if (have > 0 && (err = fat_node_cluster_at(node, have - 1, &last)) != FS_OK)
         return err;
     for (uint32_t i = have; i < need; i++) {
         uint32_t c;
@@ -135,7 +135,7 @@ static int write_at(struct fat32_node *node, uint64_t off, const uint8_t *src, s
         uint32_t idx = (uint32_t)(pos >> fs->cluster_shift);
         uint32_t in_cluster = (uint32_t)(pos & (fs->cluster_size - 1));
         uint32_t c;
-        if ((err = node_cluster_at(node, idx, &c)) != FS_OK)
+        if ((err = fat_node_cluster_at(node, idx, &c)) != FS_OK)
             break;
         uint32_t sector = in_cluster / fs->sector_size, in_sector = in_cluster % fs->sector_size;
         uint64_t lba = fat_cluster_lba(fs, c) + sector;
@@ -175,7 +175,7 @@ static int write_at(struct fat32_node *node, uint64_t off, const uint8_t *src, s
     *done_out = done;
     if (off + done > node->size)
         node->size = (uint32_t)(off + done);
-    int uerr = node_update_entry(node, true); /* W2: META, after the data and FAT */
+    int uerr = fat_node_update_entry(node, true); /* W2: META, after the data and FAT */
     if (err)
         return err;
     if (alloc_err)
@@ -226,7 +226,7 @@ int fat32_file_truncate(struct vfs_node *vn, uint64_t size)
         return write_at(node, node->size, NULL, (size_t)(size - node->size), &done);
     }
     if (size == node->size)
-        return node_update_entry(node, true);
+        return fat_node_update_entry(node, true);
     uint32_t keep = clusters_for(fs, size), have = node->first_cluster ? clusters_for(fs, node->size) : 0;
     int err;
     if (keep < have) {
@@ -236,7 +236,7 @@ int fat32_file_truncate(struct vfs_node *vn, uint64_t size)
             err = fat_free_later(fs, 0, head); /* W3: freed after the entry says size 0 */
         } else {
             uint32_t last, next;
-            if ((err = node_cluster_at(node, keep - 1, &last)) != FS_OK)
+            if ((err = fat_node_cluster_at(node, keep - 1, &last)) != FS_OK)
                 return err;
             if ((err = fat_next(fs, last, &next)) != FS_OK)
                 return err;
@@ -248,7 +248,7 @@ int fat32_file_truncate(struct vfs_node *vn, uint64_t size)
         node->pos_index = 0;
     }
     node->size = (uint32_t)size;
-    return node_update_entry(node, true);
+    return fat_node_update_entry(node, true);
 }
 
 int fat32_file_stat(struct vfs_node *vn, struct vfs_stat *st)
@@ -267,7 +267,7 @@ int fat32_file_stat(struct vfs_node *vn, struct vfs_stat *st)
     if (node->unlinked)
         return FS_OK;
     uint8_t raw[DIRENT_SIZE];
-    int err = node_read_entry(node, raw);
+    int err = fat_node_read_entry(node, raw);
     if (err)
         return err;
     st->ctime_ns = fat_time_to_ns(get16(raw + 16), get16(raw + 14)) + (uint64_t)(raw[13] / 100) * 1000000000ull;

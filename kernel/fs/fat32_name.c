@@ -13,7 +13,7 @@ static bool memchr_ascii(const char *set, char c)
 }
 
 /* UTF-8 to UTF-16, checking it is a legal long name. FS_EINVAL or FS_ENAMETOOLONG. */
-int name_from_utf8(const char *s, size_t len, struct name16 *out)
+int fat_name_from_utf8(const char *s, size_t len, struct name16 *out)
 {
     out->len = 0;
     size_t i = 0;
@@ -62,7 +62,7 @@ int name_from_utf8(const char *s, size_t len, struct name16 *out)
 
 /* UTF-16 to UTF-8 (unpaired surrogates become U+FFFD). Returns the byte length; out holds
  * VFS_NAME_MAX + 1 bytes and is NUL-terminated. */
-uint32_t name_to_utf8(const uint16_t *u, uint32_t n, char *out)
+uint32_t fat_name_to_utf8(const uint16_t *u, uint32_t n, char *out)
 {
     uint32_t o = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -110,7 +110,7 @@ static uint16_t fold(uint16_t c)
     return c;
 }
 
-bool name_equal(const uint16_t *a, uint32_t alen, const uint16_t *b, uint32_t blen)
+bool fat_name_equal(const uint16_t *a, uint32_t alen, const uint16_t *b, uint32_t blen)
 {
     if (alen != blen)
         return false;
@@ -120,7 +120,7 @@ bool name_equal(const uint16_t *a, uint32_t alen, const uint16_t *b, uint32_t bl
     return true;
 }
 
-uint8_t short_checksum(const uint8_t *name11)
+uint8_t fat_short_checksum(const uint8_t *name11)
 {
     uint8_t sum = 0;
     for (int i = 0; i < 11; i++)
@@ -129,7 +129,7 @@ uint8_t short_checksum(const uint8_t *name11)
 }
 
 /* The short name as a display name: "NAME.EXT", lowercased per the NT flags. */
-void short_display(const uint8_t *raw, struct name16 *out)
+void fat_short_display(const uint8_t *raw, struct name16 *out)
 {
     out->len = 0;
     int base_end = 8, ext_end = 11;
@@ -163,7 +163,7 @@ static bool short_char_ok(uint16_t c)
 
 /* Builds the basis name (FAT spec §3.2.4 style). *exact: the long name is this 8.3 name up to case;
  * *upper: it has no lowercase letter (so no long-name slots are needed when exact). */
-void short_basis(const struct name16 *name, uint8_t *out11, bool *exact, bool *upper)
+void fat_short_basis(const struct name16 *name, uint8_t *out11, bool *exact, bool *upper)
 {
     memset(out11, ' ', 11);
     *exact = true;

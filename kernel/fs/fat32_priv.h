@@ -139,16 +139,16 @@ void fat_ns_to_time(uint64_t ns, uint16_t *date_out, uint16_t *time_out);
 
 /* The node for the short entry at (lba, off), existing or new (one new reference). raw is the
  * 32-byte entry. FS_ENOMEM. */
-int node_get(struct fat32 *fs, uint64_t lba, uint32_t off, uint32_t parent_cluster, const uint8_t *raw,
+int fat_node_get(struct fat32 *fs, uint64_t lba, uint32_t off, uint32_t parent_cluster, const uint8_t *raw,
              struct fat32_node **node_out);
 /* The referenced node for an entry position, or NULL. */
-struct fat32_node *node_find(struct fat32 *fs, uint64_t lba, uint32_t off);
+struct fat32_node *fat_node_find(struct fat32 *fs, uint64_t lba, uint32_t off);
 /* Reads the node's short entry into raw (32 bytes). */
-int node_read_entry(struct fat32_node *node, uint8_t *raw);
+int fat_node_read_entry(struct fat32_node *node, uint8_t *raw);
 /* Rewrites the node's short entry: size and first cluster, and the write time when touch_mtime. */
-int node_update_entry(struct fat32_node *node, bool touch_mtime);
+int fat_node_update_entry(struct fat32_node *node, bool touch_mtime);
 /* The cluster at index in the node's chain (0 = first). FS_EIO when the chain is shorter. */
-int node_cluster_at(struct fat32_node *node, uint32_t index, uint32_t *cluster_out);
+int fat_node_cluster_at(struct fat32_node *node, uint32_t index, uint32_t *cluster_out);
 
 extern const struct vfs_fs_ops fat32_vfs_ops;
 
@@ -174,18 +174,18 @@ struct name16 {
 
 /* UTF-8 to UTF-16, checking it is a legal long name: FS_OK, FS_EINVAL (bad UTF-8, a forbidden
  * character, empty, or ending in '.' or ' ') or FS_ENAMETOOLONG (over 255 units). */
-int name_from_utf8(const char *s, size_t len, struct name16 *out);
+int fat_name_from_utf8(const char *s, size_t len, struct name16 *out);
 /* UTF-16 to UTF-8 into out (VFS_NAME_MAX + 1 bytes, NUL-terminated); returns the byte length. */
-uint32_t name_to_utf8(const uint16_t *u, uint32_t n, char *out);
+uint32_t fat_name_to_utf8(const uint16_t *u, uint32_t n, char *out);
 /* Case-insensitive equality (ASCII, Latin-1, Greek, Cyrillic). */
-bool name_equal(const uint16_t *a, uint32_t alen, const uint16_t *b, uint32_t blen);
+bool fat_name_equal(const uint16_t *a, uint32_t alen, const uint16_t *b, uint32_t blen);
 /* The checksum a long-name entry carries of its short name. */
-uint8_t short_checksum(const uint8_t *name11);
+uint8_t fat_short_checksum(const uint8_t *name11);
 /* A short entry's name as shown ("NAME.EXT", lowercased per the NT flags). */
-void short_display(const uint8_t *raw, struct name16 *out);
+void fat_short_display(const uint8_t *raw, struct name16 *out);
 /* The 8.3 basis of a long name. *exact: the long name is this 8.3 name up to case; *upper: it has no
  * lowercase letter (so it needs no long-name entries when exact). */
-void short_basis(const struct name16 *name, uint8_t *out11, bool *exact, bool *upper);
+void fat_short_basis(const struct name16 *name, uint8_t *out11, bool *exact, bool *upper);
 
 /* ---- fat32_file.c ---------------------------------------------------------------------------- */
 
