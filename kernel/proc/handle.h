@@ -26,6 +26,9 @@ plat_handle handle_open_dir(struct proc *p, const char *path);
 plat_handle handle_dup(struct proc *to, struct proc *from, plat_handle h);
 /* Makes a pipe in p's table: *rd_out the read end, *wr_out the write end. WASI errno. */
 int handle_pipe(struct proc *p, plat_handle *rd_out, plat_handle *wr_out);
+/* The directory node behind p's handle h (no new reference; valid while h stays open), or NULL
+ * when h is not an open directory. */
+struct vfs_node *handle_dir_node(struct proc *p, plat_handle h);
 /* Closes every handle of p (at exit). */
 void handle_close_all(struct proc *p);
 /* Moves what arrived on COM1 and the keyboard into the console input buffer; true when something

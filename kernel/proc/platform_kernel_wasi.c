@@ -174,6 +174,13 @@ int handle_pipe(struct proc *p, plat_handle *rd_out, plat_handle *wr_out)
     return WASI_ESUCCESS;
 }
 
+struct vfs_node *handle_dir_node(struct proc *p, plat_handle h)
+{
+    if (h < 0 || h >= PROC_HANDLES || !table_of(p)[h] || table_of(p)[h]->type != KOBJ_DIR)
+        return NULL;
+    return table_of(p)[h]->dir;
+}
+
 void handle_close_all(struct proc *p)
 {
     struct kobj **t = table_of(p);

@@ -65,6 +65,8 @@ struct proc *proc_get(int pid)
 
 void proc_event(void) { sched.events++; }
 
+int proc_max_pid(void) { return sched.next_pid; }
+
 void proc_block_until(uint64_t deadline_ns)
 {
     struct proc *p = sched.current;
@@ -88,13 +90,14 @@ static void sched_tick(struct trap_frame *f)
 
 /* ---- spawn ---------------------------------------------------------------------------------- */
 
-static int read_file(const char *path, uint8_t **bytes_out, size_t *len_out)
+static int read_file(struct vfs_node *dir, const char *path, uint8_t **bytes_out, size_t *len_out)
 {
-    struct vfs_node *root = vfs_root(), *node = NULL;
+    struct vfs_node *root = dir ? dir : vfs_root(), *node = NULL;
     if (!root)
         return WASI_ENOENT;
     int err = vfs_resolve(root, path, &node);
-    vfs_node_release(root);
+    if (!dir)
+        vfs_node_release(root);
     if (err)
         return err;
     struct vfs_stat st;
@@ -192,7 +195,7 @@ int proc_spawn(const struct proc_spawn_args *a)
 
     size_t len = 0;
     struct wasm_error err = {0};
-    int rc = read_file(a->path, &p->image, &len);
+    int rc = read_file(a->dir, a->path, &p->image, &len);
     if (rc) {
         printk("proc: spawn %s: cannot read it (WASI errno %d)\n", a->path, rc);
         goto fail;

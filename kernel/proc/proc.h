@@ -37,6 +37,7 @@
 enum proc_state { PROC_RUNNING = 0, PROC_READY = 1, PROC_BLOCKED = 2, PROC_ZOMBIE = 3, PROC_FREE = 4 };
 
 struct kobj;
+struct vfs_node;
 
 struct proc {
     int pid, ppid;
@@ -60,7 +61,8 @@ struct proc {
 /* Options of a spawn. Strings are copied; the handles are the parent's (or the kernel's) and are
  * duplicated into the child (the parent keeps its own). */
 struct proc_spawn_args {
-    const char *path;          /* absolute path of the .wasm in the VFS */
+    const char *path;          /* path of the .wasm in the VFS: absolute, or relative to dir */
+    struct vfs_node *dir;      /* where a relative path starts (held by the caller); NULL: "/" */
     int argc;
     const char *const *argv;   /* argv[0] first */
     int envc;
@@ -79,6 +81,8 @@ int proc_spawn(const struct proc_spawn_args *a);
 /* The process running now, or NULL outside any (kernel context). */
 struct proc *proc_current(void);
 struct proc *proc_get(int pid);
+/* The highest pid handed out so far (pids are never reused: 1 .. proc_max_pid()). */
+int proc_max_pid(void);
 /* Ends a live process with status; it becomes a zombie until reaped (proc_reap). */
 void proc_kill(struct proc *p, int32_t status);
 /* Frees a zombie's slot. */
