@@ -17,12 +17,18 @@ static struct {
     int count;          /* lines held (at most LINEEDIT_HISTORY) */
     int next;           /* where the next line goes (ring) */
     int last_was_cr;    /* a CR ended the last line: skip one LF that follows */
+    int input_fd;       /* where lines come from: 0, or a script */
 } hist;
+
+void lineedit_set_input(int fd)
+{
+    hist.input_fd = fd;
+}
 
 static int read_byte(unsigned char *c)
 {
     for (;;) {
-        ssize_t n = read(0, c, 1);
+        ssize_t n = read(hist.input_fd, c, 1);
         if (n == 1)
             return 0;
         if (n == 0)

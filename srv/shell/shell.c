@@ -1,9 +1,10 @@
 /* srv/shell/shell.c — walos's shell: reads command lines (lineedit.c), parses them (parse.c), runs
  * builtins itself and programs through exec.c (walos_proc.spawn; exec_none.c in the shell-host build).
  *
- *   shell [-i] [-c LINE]
+ *   shell [-i] [-c LINE | SCRIPT]
  * -i: interactive even when stdin is not a terminal (prompt, echo and editing); -c: runs LINE and
- * exits with its status. Otherwise it reads lines from stdin until end of input or `exit`.
+ * exits with its status; SCRIPT: reads the lines of that file instead of stdin. Otherwise it reads
+ * lines from stdin until end of input or `exit`.
  * Builtins: cd [DIR], pwd, exit [N], help, time CMD... . Other commands run /bin/NAME.wasm (or NAME
  * itself when it holds a '/'). The working directory is the shell's own (wasi-libc emulates one) and
  * reaches children as PWD in their environment (srv/bin/prog.h). The exit status of the last command is
@@ -225,14 +226,16 @@ static int run_line(const char *text)
 int main(int argc, char **argv)
 {
     int interactive = isatty(0);
-    const char *command = NULL;
+    const char *command = NULL, *script = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-i") == 0) {
             interactive = 1;
         } else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
             command = argv[++i];
+        } else if (argv[i][0] != '-' && !script) {
+            script = argv[i];
         } else {
-            fprintf(stderr, "usage: shell [-i] [-c LINE]\n");
+            fprintf(stderr, "usage: shell [-i] [-c LINE | SCRIPT]\n");
             return 2;
         }
     }
@@ -243,6 +246,16 @@ int main(int argc, char **argv)
     setenv("PWD", sh.cwd, 1);
     if (command)
         return run_line(command);
+    if (script) {
+        int fd = open(script, O_RDONLY);
+        if (fd < 0) {
+            fprintf(stderr, "shell: %s: %s\n", script, strerror(errno));
+            return EXEC_STATUS_NOT_FOUND;
+        }
+        /* the script becomes fd 0 for the line reader; children get the console as stdin */
+        lineedit_set_input(fd);
+        interactive = 0;
+    }
     char text[PARSE_MAX_LINE];
     while (!sh.done) {
         exec_reap();
