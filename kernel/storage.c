@@ -14,6 +14,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/drivers/pci.h"
 #include "kernel/drivers/virtio_blk.h"
+#include "kernel/fs/bcache.h"
 #include "kernel/fs/fat32.h"
 #include "kernel/fs/gpt.h"
 #include "kernel/fs/ramfs.h"
@@ -456,11 +457,92 @@ out:
         vmm_release(sbase, BLK_TEST_BYTES + PAGE_SIZE);
 }
 
+/* ---- test=storage-bench: sequential MB/s and small-file create rate (printed, never asserted) ---- */
+
+#define BENCH_BIG_BYTES (64u << 20)
+#define BENCH_CHUNK (1u << 20)
+#define BENCH_SMALL_FILES 500
+
+static uint64_t rate(uint64_t amount, uint64_t ns)
+{
+    return ns ? amount * NS_PER_SEC / ns : 0;
+}
+
+static void bench_run(void)
+{
+    struct vfs_node *root = vfs_root(), *node = NULL, *dir = NULL;
+    struct vfs_file *file = NULL;
+    uint8_t *buf = kmalloc(BENCH_CHUNK);
+    size_t done;
+    if (!root || !buf || vfs_create(root, "bench.bin", 9, &node) != FS_OK ||
+        vfs_open(node, VFS_O_READ | VFS_O_WRITE, &file) != FS_OK) {
+        check(false, "bench: create bench.bin (is there 64 MiB free?)");
+        goto out;
+    }
+    for (size_t i = 0; i < BENCH_CHUNK; i++)
+        buf[i] = pattern(i, 9);
+    uint64_t t0 = timer_ns();
+    bool ok = true;
+    for (uint32_t off = 0; ok && off < BENCH_BIG_BYTES; off += BENCH_CHUNK)
+        ok = vfs_write(file, buf, BENCH_CHUNK, &done) == FS_OK && done == BENCH_CHUNK;
+    ok = ok && storage_sync() == FS_OK;
+    uint64_t t1 = timer_ns();
+    check(ok, "bench: 64 MiB written");
+    bcache_drop_clean(fat32_cache(st.fat));
+    for (uint32_t off = 0; ok && off < BENCH_BIG_BYTES; off += BENCH_CHUNK)
+        ok = vfs_pread(file, off, buf, BENCH_CHUNK, &done) == FS_OK && done == BENCH_CHUNK && buf[1] == pattern(1, 9);
+    uint64_t t2 = timer_ns();
+    check(ok, "bench: 64 MiB read back");
+    printk("storage-bench: sequential write 64 MiB (with sync): %lu KiB/s\n", rate(BENCH_BIG_BYTES >> 10, t1 - t0));
+    printk("storage-bench: sequential read 64 MiB: %lu KiB/s\n", rate(BENCH_BIG_BYTES >> 10, t2 - t1));
+    vfs_close(file);
+    file = NULL;
+    vfs_node_release(node);
+    node = NULL;
+    check(vfs_unlink(root, "bench.bin", 9) == FS_OK, "bench: unlink");
+    /* small files: create + 100 bytes each, one sync at the end */
+    if (vfs_mkdir(root, "bench-small", 11, &dir) != FS_OK) {
+        check(false, "bench: mkdir");
+        goto out;
+    }
+    char name[16];
+    t0 = timer_ns();
+    for (int i = 0; ok && i < BENCH_SMALL_FILES; i++) {
+        size_t len = (size_t)snprintf(name, sizeof name, "s%04d.txt", i);
+        ok = vfs_create(dir, name, len, &node) == FS_OK && vfs_open(node, VFS_O_WRITE, &file) == FS_OK &&
+             vfs_write(file, buf, 100, &done) == FS_OK;
+        if (file)
+            vfs_close(file);
+        vfs_node_release(node);
+        file = NULL, node = NULL;
+    }
+    ok = ok && storage_sync() == FS_OK;
+    t1 = timer_ns();
+    check(ok, "bench: small files");
+    printk("storage-bench: %d small files created (with sync): %lu files/s\n", BENCH_SMALL_FILES,
+           rate(BENCH_SMALL_FILES, t1 - t0));
+    for (int i = 0; i < BENCH_SMALL_FILES; i++) {
+        size_t len = (size_t)snprintf(name, sizeof name, "s%04d.txt", i);
+        vfs_unlink(dir, name, len);
+    }
+    vfs_node_release(dir);
+    dir = NULL;
+    check(vfs_rmdir(root, "bench-small", 11) == FS_OK && storage_sync() == FS_OK, "bench: cleanup");
+out:
+    if (file)
+        vfs_close(file);
+    vfs_node_release(node);
+    vfs_node_release(dir);
+    vfs_node_release(root);
+    kfree(buf);
+}
+
 static int run_tests(void)
 {
     bool write = cmdline_is("test", "storage-write"), read = cmdline_is("test", "storage-read");
     bool crash = cmdline_is("test", "storage-crash"), blk = cmdline_is("test", "storage-blk");
-    if (!write && !read && !crash && !blk)
+    bool bench = cmdline_is("test", "storage-bench");
+    if (!write && !read && !crash && !blk && !bench)
         return 0;
     uint8_t *buf = kmalloc(CHUNK), *want = kmalloc(CHUNK);
     if (!buf || !want) {
@@ -484,6 +566,8 @@ static int run_tests(void)
     }
     if (blk && storage_root_on_disk())
         blk_tests();
+    if (bench && storage_root_on_disk())
+        bench_run();
     if (crash && storage_root_on_disk()) {
         char value[24];
         if (cmdline_value("storage.crash_after", value, sizeof value))

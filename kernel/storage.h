@@ -13,6 +13,7 @@
  *   test=storage-write   writes the files of the persistence test under /storage-test, syncs
  *   test=storage-read    reads them back and checks every byte
  *   test=storage-blk     the disk driver alone: split and queued requests, refusals, interrupts
+ *   test=storage-bench   64 MiB sequential write/read and small-file creates, printed (make bench)
  *   test=storage-crash   a write workload that ends in a power cut: with storage.crash_after=N the
  *                        disk driver ends the machine instead of issuing write N + 1
  * Each prints "storage-test: N passed, N failed" and the disk's interrupt counters.

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """tests/qemu/storage/disk.py — data disks for the BIOS-speed storage tests, healthy or damaged.
 
-    disk.py make OUT            40 MiB GPT disk, one EFI System Partition (FAT32) from LBA 2048 holding
+    disk.py make OUT [MB]       40 MiB (or MB) GPT disk, one EFI System Partition (FAT32) from LBA 2048 holding
                                 /seed/a.txt and /seed/three-clusters.bin (3 x 512-byte clusters)
     disk.py gpt-primary OUT     break the primary GPT header's CRC (the backup stays good)
     disk.py gpt-both OUT        break both GPT headers' CRCs
@@ -27,11 +27,11 @@ def run(*cmd):
                    env=dict(os.environ, MTOOLS_SKIP_CHECK="1"))
 
 
-def make(out):
+def make(out, mb=40):
     if os.path.exists(out):
         os.remove(out)
     with open(out, "wb") as f:
-        f.truncate(40 << 20)
+        f.truncate(mb << 20)
     run("sgdisk", "-o", "-n", f"1:{FIRST_LBA}:0", "-t", "1:ef00", "-c", "1:EFI System", out)
     info = subprocess.run(["sgdisk", "-i", "1", out], check=True, capture_output=True, text=True).stdout
     last = int(next(l for l in info.splitlines() if l.startswith("Last sector:")).split()[2])
@@ -95,11 +95,11 @@ def first_cluster_of(img, b, name):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4) or (len(sys.argv) == 4 and sys.argv[1] != "make"):
         sys.exit(__doc__)
     what, img = sys.argv[1], sys.argv[2]
     if what == "make":
-        make(img)
+        make(img, int(sys.argv[3]) if len(sys.argv) == 4 else 40)
     elif what in ("gpt-primary", "gpt-both"):
         size = os.path.getsize(img)
         patch(img, SECTOR + 16, b"\xde\xad\xbe\xef")  # primary header CRC32 field
