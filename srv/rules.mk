@@ -60,3 +60,16 @@ test_svcpolicy_CFLAGS := $(SRV_TEST_CFLAGS)
 TEST_SUITES += userland
 test-userland: srv $(BUILD)/walos-run
 	@tests/userland/run $(BUILD)/walos-run $(SRV_OUT)
+
+# ---- QEMU shell tests wait for the kernel's walos_proc -------------------------------------------
+# tests/qemu/shell-*.test that need the shell to spawn programs say `requires: build/srv/walos-proc.ready`.
+# This marker exists while kernel/proc/walos_ext.c defines every walos_proc import the shell uses, so
+# those tests are skipped (with the reason) until the kernel half lands, then run by themselves.
+SRV_PROC_READY := $(BUILD)/srv/walos-proc.ready
+.PHONY: srv-proc-ready
+srv-proc-ready:
+	@mkdir -p $(dir $(SRV_PROC_READY))
+	@if for f in spawn wait kill pipe; do grep -qs "\"$$f\"" kernel/proc/walos_ext.c || exit 1; done; \
+	  then touch $(SRV_PROC_READY); else rm -f $(SRV_PROC_READY); fi
+srv: srv-proc-ready
+$(BUILD)/qemu/walos.img: | srv-proc-ready
