@@ -226,3 +226,27 @@ def run_all(walos_run, srv, work, report):
     finally:
         server.kill()
         server.wait()
+
+def run_stress(walos_run, srv, work, report, env):
+    """httpd under WALOS_RUN_STRESS_BLOCK=1: every other accept/recv/send/poll would-block first."""
+    www = os.path.join(work, 'www')
+    index = open(os.path.join(www, 'index.html'), 'rb').read()
+    big_sha = hashlib.sha256(open(os.path.join(www, 'big.bin'), 'rb').read()).hexdigest()
+    port = free_port()
+    p = subprocess.Popen([walos_run, '--dir', f'{www}::/www', '--tcplisten', f'127.0.0.1:{port}',
+                          f'{srv}/httpd.wasm', '--quiet'], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, env=env)
+    try:
+        if not wait_port(port, p):
+            report('stress/httpd', 'httpd did not come up')
+            return
+        rc, out, err = curl([f'http://127.0.0.1:{port}/big.bin'])
+        sha = hashlib.sha256(out).hexdigest()
+        report('stress/httpd_50MB_sha256', None if rc == 0 and sha == big_sha
+               else f'curl {rc}: {err}, {len(out)} bytes')
+        errors = concurrent(port, 50, 3, index)
+        report('stress/httpd_50_concurrent_keepalive', None if not errors
+               else f'{len(errors)} errors, first: {errors[0]}')
+    finally:
+        p.kill()
+        p.wait()
