@@ -42,6 +42,7 @@ struct mcfg_entry {
 } __attribute__((packed));
 
 static struct {
+    bool ready;               /* pci_init ran */
     bool ecam;
     uint64_t ecam_phys;
     uint8_t ecam_start, ecam_end;
@@ -253,7 +254,10 @@ static void find_ecam(void)
 
 int pci_init(void)
 {
+    if (pci.ready)
+        return (int)pci.count; /* once: drivers hold pointers into the table and vectors */
     memset(&pci, 0, sizeof pci);
+    pci.ready = true;
     pci.next_vector = PCI_VEC_FIRST;
     find_ecam();
     if (pci.ecam && (uint16_t)cfg_read32(0, 0, 0, PCI_VENDOR_ID) == 0xffff)

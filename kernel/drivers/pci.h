@@ -65,8 +65,8 @@ struct pci_device {
     volatile uint32_t *msix_table;
 };
 
-/* Enumerates the buses. Returns the number of functions found (0 when there is no PCI). Prints one
- * line per function. */
+/* Enumerates the buses (once: later calls return the same count). Returns the number of functions
+ * found (0 when there is no PCI). Prints one line per function. */
 int pci_init(void);
 /* Whether configuration space goes through ECAM (else the legacy ports). */
 bool pci_uses_ecam(void);
