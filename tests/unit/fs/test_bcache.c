@@ -1,6 +1,7 @@
 /* tests/unit/fs/test_bcache.c — the block cache's writeback order, mirrors, eviction and direct I/O,
  * over an in-memory device that records every request. */
 #include "kernel/fs/bcache.h"
+#include "kernel/fs/blockfault.h"
 #include "tests/unit/fs/fs_host.h"
 
 #include <stdlib.h>
@@ -144,9 +145,44 @@ static void test_eviction(void)
     free(m);
 }
 
+
+static int cuts;
+static void on_cut(void *ctx)
+{
+    (void)ctx;
+    cuts++;
+}
+
+static void test_blockfault(void)
+{
+    struct mem_dev *m = mem_new();
+    struct blockfault bf;
+    blockfault_init(&bf, &m->dev);
+    CHECK_EQ(bf.dev.sector_count, MEM_SECTORS);
+    uint8_t buf[512];
+    memset(buf, 7, sizeof buf);
+    bf.cut_after = 2;
+    bf.on_cut = on_cut;
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ(block_write(&bf.dev, (uint64_t)i, 1, buf), BLOCK_OK);
+    CHECK_EQ(m->data[1][0], 7);
+    CHECK_EQ(m->data[2][0], 0); /* dropped after the cut */
+    CHECK_EQ(cuts, 1);
+    CHECK(bf.cut);
+    CHECK_EQ(block_read(&bf.dev, 1, 1, buf), BLOCK_OK);
+    CHECK_EQ(buf[0], 7);
+    bf.cut_after = UINT64_MAX;
+    bf.fail_after = 5;
+    CHECK_EQ(block_write(&bf.dev, 9, 1, buf), BLOCK_OK);
+    CHECK_EQ(block_write(&bf.dev, 9, 1, buf), BLOCK_EIO);
+    CHECK_EQ(block_flush(&bf.dev), BLOCK_OK);
+    free(m);
+}
+
 static const struct fs_test tests[] = {
     {"order_and_mirror", test_order_and_mirror},
     {"eviction", test_eviction},
+    {"blockfault", test_blockfault},
     {NULL, NULL},
 };
 
