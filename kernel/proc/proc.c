@@ -442,6 +442,8 @@ int proc_boot(void)
     const char *line = cmdline_get();
     static char words[RUN_MAX][128];
     int pids[RUN_MAX], nrun = 0, failures = 0;
+    char val[16];
+    uint32_t mem_pages = cmdline_value("proc.mem", val, sizeof val) ? (uint32_t)strtol(val, NULL, 10) * 16 : 0;
     for (const char *s = line; *s && nrun < RUN_MAX;) {
         while (*s == ' ')
             s++;
@@ -454,7 +456,8 @@ int proc_boot(void)
             const char *argv[16];
             int argc = split_args(words[nrun], argv, 16);
             struct proc_spawn_args a = {.path = argv[0], .argc = argc, .argv = argv,
-                                        .stdio = {-1, -1, -1}, .preopen_root = true};
+                                        .stdio = {-1, -1, -1}, .preopen_root = true,
+                                        .max_memory_pages = mem_pages};
             int pid = proc_spawn(&a);
             if (pid < 0)
                 failures++;

@@ -17,7 +17,8 @@
  * Single CPU; everything here runs in kernel thread context (never in IRQ context) except the tick.
  * Kernel command line (kernel/cmdline.h): `run=/bin/x.wasm[,arg...]` (repeatable) spawns each
  * program at boot with stdio on the console and "/" preopened, runs them until all have ended and
- * prints "proc: N passed, N failed" (a program passes when it exits 0, or with `expect=S` status S). */
+ * prints "proc: N passed, N failed" (a program passes when it exits 0, or with `expect=S` status S);
+ * `proc.mem=MIB` sets their linear-memory limit (default PROC_DEFAULT_MEMORY_PAGES). */
 #ifndef KERNEL_PROC_PROC_H
 #define KERNEL_PROC_PROC_H
 
