@@ -1,7 +1,9 @@
 /* wasi/wasi.h — WASI preview1 (`wasi_snapshot_preview1`) for the engine: the public contract.
  *
  * wasi/ implements every preview1 function once, over include/walos/platform.h ("needed by WASI"),
- * and registers them with an engine linker (engine/wasm.h). Embedders: host/walos_run.c (POSIX
+ * and registers them with an engine linker (engine/wasm.h), together with the WasmEdge socket
+ * extension (sock_open, sock_connect, sock_getaddrinfo...: wasi/sock_ext.c, sdk/wasmedge_socket.h)
+ * under the same module name, as WasmEdge does. Embedders: host/walos_run.c (POSIX
  * backend, host/platform_posix_wasi.c) and, later, kernel/proc (kernel VFS, clocks, sockets).
  *
  * A wasi_ctx is one process's WASI state: argv, environment, the fd table (stdio, preopened
