@@ -718,6 +718,38 @@ static void test_crash_random(void)
     free(scratch_b);
 }
 
+
+/* Disk errors at every point of a workload: calls fail with errors, nothing crashes or leaks. */
+static void test_io_errors(void)
+{
+    const char *base = work_path("eio-base.img"), *img = work_path("eio.img");
+    CHECK(make_fat_image(base, 40, "-s 1"));
+    char out[256];
+    int errors_seen = 0;
+    for (int64_t n = 0; n < 90; n += 6) {
+        run_cmd(out, sizeof out, "cp --sparse=always '%s' '%s'", base, img);
+        struct vol v;
+        if (!vol_open(&v, img)) {
+            CHECK(0);
+            return;
+        }
+        v.fd.fail_after = n;
+        uint64_t pa;
+        crash_workload(&v, &pa);
+        errors_seen += fat32_sync(v.fs) != FS_OK;
+        v.fd.fail_reads = true;
+        struct vfs_node *x;
+        int err = vfs_lookup(v.root, "base.bin", 8, &x);
+        if (err == FS_OK)
+            vfs_node_release(x);
+        vfs_node_release(v.root);
+        CHECK(fat32_unmount(v.fs) != FS_EBUSY);
+        file_dev_close(&v.fd);
+    }
+    printf("io errors: %d of 15 runs ended with a failing sync\n", errors_seen);
+    CHECK(errors_seen > 0);
+}
+
 /* The crash sweep again with a tiny cache, so writebacks also happen on eviction mid-operation. */
 static void test_crash_sweep_small_cache(void)
 {
@@ -734,6 +766,7 @@ static const struct fs_test tests[] = {
     {"crash_sweep_small_cache", test_crash_sweep_small_cache},
     {"crash_random", test_crash_random},
     {"corrupted_images", test_corrupted_images},
+    {"io_errors", test_io_errors},
     {NULL, NULL},
 };
 
