@@ -32,6 +32,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/selftest.h"
 #include "kernel/storage.h"
+#include "kernel/net/netif_kernel.h"
 
 #define KMAIN_STACK_PAGES 16
 #define IST_STACK_PAGES 4
@@ -254,6 +255,7 @@ static void kmain_late(void *arg)
     printk("boot: firmware start -> kernel banner %lu ms (TSC since reset), kernel entry -> idle %lu ms\n",
            timer_tsc_to_ns(boot.banner_tsc) / 1000000, timer_tsc_to_ns(idle_tsc - kernel_entry_tsc) / 1000000);
     boot.failures += storage_init(&boot.info); /* disks, root mount, test=storage-* */
+    boot.failures += netif_init(); /* NICs, stack, DHCP, test=net-echo */
     run_tests();
     boot.failures += proc_boot(); /* run= switches: programs from the root filesystem */
     if (cmdline_has("exit"))

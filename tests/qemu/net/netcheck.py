@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""tests/qemu/net/netcheck.py — host side of the net-* QEMU tests: drives the kernel's test=net-echo
+HTTP responder (kernel/net/netif_test.c) through QEMU's hostfwd on 127.0.0.1:PORT.
+
+    netcheck.py PORT page            host curl GETs / and checks the page
+    netcheck.py PORT bytes N         host curl GETs /bytes/N; size and SHA-256 must match the pattern
+    netcheck.py PORT concurrent N    N keep-alive connections at once, 3 requests each, all must succeed
+    netcheck.py PORT hostile         garbage, half-open and reset connections, oversized headers; then
+                                     the responder must still answer
+    netcheck.py PORT stats           GET /stats (the kernel prints its counters on serial)
+
+Every network operation has a timeout; exit status 0 on success, 1 with a reason otherwise. Only
+127.0.0.1 is ever contacted."""
+import hashlib
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+HOST = "127.0.0.1"
+
+
+def fail(why):
+    print("netcheck: FAIL " + why, flush=True)
+    sys.exit(1)
+
+
+def pattern_sha256(n):
+    """SHA-256 of bytes 0..n-1 where byte i = (i * 7 + (i >> 11)) & 0xff (netif_test.c gen_byte)."""
+    base = bytes((j * 7) & 0xff for j in range(2048))
+    h = hashlib.sha256()
+    k = 0
+    while n > 0:
+        block = base.translate(bytes((b + k) & 0xff for b in range(256)))
+        h.update(block[:min(n, 2048)])
+        n -= 2048
+        k += 1
+    return h.hexdigest()
+
+
+def curl(port, path, timeout, out=None):
+    cmd = ["curl", "-sS", "--fail", "-m", str(timeout), f"http://{HOST}:{port}{path}"]
+    if out:
+        cmd += ["-o", out]
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout + 5)
+    if r.returncode != 0:
+        fail(f"curl {path}: exit {r.returncode}: {r.stderr.decode(errors='replace').strip()}")
+    return r.stdout
+
+
+def read_response(f):
+    """Reads one HTTP response from a socket file; returns (status, body)."""
+    line = f.readline()
+    if not line:
+        raise OSError("connection closed before a response")
+    status = int(line.split()[1])
+    length = 0
+    while True:
+        h = f.readline()
+        if h in (b"\r\n", b""):
+            break
+        k, _, v = h.decode().partition(":")
+        if k.strip().lower() == "content-length":
+            length = int(v)
+    body = f.read(length)
+    if len(body) != length:
+        raise OSError("short body")
+    return status, body
+
+
+def get_once(port, path="/", timeout=10):
+    with socket.create_connection((HOST, port), timeout=timeout) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: walos\r\nConnection: close\r\n\r\n".encode())
+        return read_response(s.makefile("rb"))
+
+
+def cmd_page(port):
+    body = curl(port, "/", 20)
+    if body != b"walos net-echo\n":
+        fail(f"unexpected page {body[:80]!r}")
+    print("netcheck: page ok")
+
+
+def cmd_bytes(port, n, work):
+    out = f"{work}/body.bin"
+    t0 = time.time()
+    curl(port, f"/bytes/{n}", 400, out)
+    secs = time.time() - t0
+    with open(out, "rb") as f:
+        data = f.read()
+    if len(data) != n:
+        fail(f"got {len(data)} bytes, expected {n}")
+    got, want = hashlib.sha256(data).hexdigest(), pattern_sha256(n)
+    if got != want:
+        fail(f"sha256 {got} != {want}")
+    print(f"netcheck: {n} bytes, sha256 ok, {secs:.1f} s ({n / secs / 1e6:.2f} MB/s)")
+
+
+def cmd_concurrent(port, n):
+    errors, done = [], [0]
+    lock = threading.Lock()
+    socks = []
+    # open every connection first, so all n are established at once
+    for i in range(n):
+        try:
+            s = socket.create_connection((HOST, port), timeout=60)
+        except OSError as e:
+            fail(f"connect {i}: {e}")
+        socks.append(s)
+
+    def worker(i, s):
+        try:
+            f = s.makefile("rb")
+            for r in range(3):
+                path = "/" if r != 1 else f"/bytes/{1000 + i}"
+                s.sendall(f"GET {path} HTTP/1.1\r\nHost: walos\r\n\r\n".encode())
+                status, body = read_response(f)
+                if status != 200 or (r != 1 and body != b"walos net-echo\n") or (r == 1 and len(body) != 1000 + i):
+                    raise OSError(f"bad response {status} {len(body)}")
+            with lock:
+                done[0] += 1
+        except (OSError, ValueError, IndexError) as e:
+            with lock:
+                errors.append(f"connection {i}: {e}")
+        finally:
+            s.close()
+
+    t0 = time.time()
+    threads = [threading.Thread(target=worker, args=(i, s)) for i, s in enumerate(socks)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    if errors or done[0] != n:
+        fail(f"{done[0]}/{n} connections completed; {len(errors)} errors: {errors[:3]}")
+    print(f"netcheck: {n} concurrent keep-alive connections x 3 requests ok in {time.time() - t0:.1f} s")
+
+
+def cmd_hostile(port):
+    import os
+    import random
+    import struct
+    rnd = random.Random(7)
+    half_open = []
+    for i in range(40):  # connections that never send anything
+        half_open.append(socket.create_connection((HOST, port), timeout=10))
+    for i in range(100):  # random garbage, sometimes binary, then close
+        with socket.create_connection((HOST, port), timeout=10) as s:
+            s.sendall(bytes(rnd.getrandbits(8) for _ in range(rnd.randint(1, 3000))))
+    for i in range(20):  # a header that never ends, oversized
+        with socket.create_connection((HOST, port), timeout=10) as s:
+            try:
+                s.sendall(b"GET / HTTP/1.1\r\nX: " + b"a" * 5000)
+            except OSError:
+                pass
+    for i in range(50):  # reset right after a partial request (SO_LINGER 0 -> RST)
+        s = socket.create_connection((HOST, port), timeout=10)
+        s.sendall(b"GET /bytes/10000000 HTTP/1.1\r\n\r\n")
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        s.close()
+    for i in range(20):  # bad numbers and methods
+        for req in (b"GET /bytes/99999999999999999999 HTTP/1.1\r\n\r\n", b"POST / HTTP/1.1\r\n\r\n",
+                    b"\r\n\r\n", b"GET\r\n\r\n"):
+            with socket.create_connection((HOST, port), timeout=10) as s:
+                s.sendall(req)
+                s.settimeout(10)
+                try:
+                    s.recv(4096)
+                except OSError:
+                    pass
+    for s in half_open:
+        s.close()
+    del os
+    status, body = get_once(port)
+    if status != 200 or body != b"walos net-echo\n":
+        fail(f"responder broken after hostile traffic: {status} {body[:60]!r}")
+    print("netcheck: hostile traffic survived, responder still answers")
+
+
+def main():
+    if len(sys.argv) < 3:
+        fail(__doc__)
+    port, what = int(sys.argv[1]), sys.argv[2]
+    import os
+    work = os.environ.get("WORK", "/tmp")
+    if what == "page":
+        cmd_page(port)
+    elif what == "bytes":
+        cmd_bytes(port, int(sys.argv[3]), work)
+    elif what == "concurrent":
+        cmd_concurrent(port, int(sys.argv[3]))
+    elif what == "hostile":
+        cmd_hostile(port)
+    elif what == "stats":
+        status, body = get_once(port, "/stats")
+        if status != 200:
+            fail(f"/stats: {status}")
+    else:
+        fail(f"unknown command {what}")
+
+
+if __name__ == "__main__":
+    main()
