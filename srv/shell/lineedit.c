@@ -141,6 +141,20 @@ int lineedit_read(const char *prompt, int terminal, char *buf, size_t cap)
             out(prompt, strlen(prompt));
             continue;
         }
+        if ((c == KEY_DEL || c == KEY_CTRL('H')) && pos > 0 && pos == len) {
+            /* the common case, at the end of the line: erase one cell instead of redrawing */
+            buf[--len] = '\0';
+            pos--;
+            out("\b \b", 3);
+            continue;
+        }
+        if (c >= 0x20 && c != KEY_DEL && pos == len && len + 1 < cap) {
+            buf[len++] = (char)c;    /* typing at the end: echo the character alone */
+            buf[len] = '\0';
+            pos++;
+            out((const char *)&c, 1);
+            continue;
+        }
         if ((c == KEY_DEL || c == KEY_CTRL('H')) && pos > 0) {
             memmove(buf + pos - 1, buf + pos, len - pos);
             pos--;
