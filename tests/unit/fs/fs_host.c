@@ -104,18 +104,23 @@ static const struct block_ops file_ops = {.submit = file_submit, .wait = NULL};
 
 bool file_dev_open(struct file_dev *f, const char *path, bool read_only)
 {
+    return file_dev_open_sectors(f, path, read_only, 512);
+}
+
+bool file_dev_open_sectors(struct file_dev *f, const char *path, bool read_only, uint32_t sector_size)
+{
     memset(f, 0, sizeof *f);
     f->fd = open(path, read_only ? O_RDONLY : O_RDWR);
     if (f->fd < 0)
         return false;
     struct stat st;
-    if (fstat(f->fd, &st) != 0 || st.st_size % 512 != 0) {
+    if (fstat(f->fd, &st) != 0 || st.st_size % sector_size != 0) {
         close(f->fd);
         return false;
     }
     f->dev.name = "file";
-    f->dev.sector_size = 512;
-    f->dev.sector_count = (uint64_t)st.st_size / 512;
+    f->dev.sector_size = sector_size;
+    f->dev.sector_count = (uint64_t)st.st_size / sector_size;
     f->dev.read_only = read_only;
     f->dev.ops = &file_ops;
     f->dev.priv = f;

@@ -61,6 +61,8 @@ struct file_dev {
 
 /* Opens path as a device of 512-byte sectors (its size must be a multiple). false on error. */
 bool file_dev_open(struct file_dev *fd, const char *path, bool read_only);
+/* The same with another sector size (4096: a 4Kn disk). */
+bool file_dev_open_sectors(struct file_dev *fd, const char *path, bool read_only, uint32_t sector_size);
 void file_dev_close(struct file_dev *fd);
 
 /* ---- images and tools --------------------------------------------------------------------------- */

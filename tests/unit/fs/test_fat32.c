@@ -639,6 +639,54 @@ static void test_hostile_fat(void)
     }
 }
 
+
+static void test_4k_sectors(void)
+{
+    /* 4096-byte sectors and clusters: 70000 clusters, so every tool sees FAT32 */
+    const char *img = work_path("4k.img");
+    CHECK(make_fat_image(img, 280, "-S 4096 -s 1"));
+    struct vol v;
+    memset(&v, 0, sizeof v);
+    CHECK(file_dev_open_sectors(&v.fd, img, false, 4096));
+    const char *why = NULL;
+    struct fat32_options o = {.clock = test_clock};
+    CHECK_EQ(fat32_mount(&v.fd.dev, &o, &v.fs, &why), FS_OK);
+    if (!v.fs) {
+        printf("mount: %s\n", why ? why : "-");
+        return;
+    }
+    v.root = fat32_root(v.fs);
+    uint8_t *buf = malloc(300000);
+    for (int i = 0; i < 300000; i++)
+        buf[i] = (uint8_t)(i * 7);
+    struct vfs_node *d;
+    CHECK_EQ(vfs_mkdir(v.root, "four k", 6, &d), FS_OK);
+    char name[32];
+    for (int i = 0; d && i < 200; i++) { /* 200 long names: the directory spans clusters */
+        snprintf(name, sizeof name, "a longer name %03d.bin", i);
+        CHECK_EQ(put_file(d, name, buf + i, (size_t)(i * 1000 + 1)), FS_OK);
+    }
+    CHECK_EQ(put_file(v.root, "big.bin", buf, 300000), FS_OK);
+    vfs_node_release(d);
+    CHECK_EQ(vol_close(&v), FS_OK);
+    check_fsck(img);
+    char out[512];
+    CHECK_EQ(run_cmd(out, sizeof out, "mdir -i '%s' -b '::/four k' | wc -l", img), 0);
+    CHECK_EQ(atoi(out), 200);
+    const char *copy = work_path("4k.copy");
+    CHECK_EQ(run_cmd(out, sizeof out, "mcopy -n -i '%s' ::big.bin '%s'", img, copy), 0);
+    FILE *f = fopen(copy, "rb");
+    uint8_t *back = malloc(300001);
+    size_t r = f ? fread(back, 1, 300001, f) : 0;
+    if (f)
+        fclose(f);
+    CHECK_EQ(r, 300000);
+    CHECK(memcmp(back, buf, 300000) == 0);
+    unlink(copy);
+    free(back);
+    free(buf);
+}
+
 static const struct fs_test tests[] = {
     {"mount_empty", test_mount_empty},
     {"create_write_read", test_create_write_read},
@@ -649,6 +697,7 @@ static const struct fs_test tests[] = {
     {"file_over_100mb", test_file_over_100mb},
     {"full_disk", test_full_disk},
     {"truncate_extend", test_truncate_extend},
+    {"4k_sectors", test_4k_sectors},
     {"hostile_bpb", test_hostile_bpb},
     {"hostile_fat", test_hostile_fat},
     {NULL, NULL},
