@@ -22,6 +22,9 @@ struct proc;
 plat_handle handle_console(struct proc *p);
 /* Opens the VFS directory at absolute path as a handle in p's table; -1 when it fails. */
 plat_handle handle_open_dir(struct proc *p, const char *path);
+/* Opens (creating it, and its missing parent directories) the file at absolute path for appending,
+ * as a handle in p's table; -1 when it fails. For service logs. */
+plat_handle handle_open_log(struct proc *p, const char *path);
 /* Installs in `to` a handle sharing from's handle h; -1 when h is not open or the table is full. */
 plat_handle handle_dup(struct proc *to, struct proc *from, plat_handle h);
 /* Makes a pipe in p's table: *rd_out the read end, *wr_out the write end. WASI errno. */

@@ -139,6 +139,51 @@ plat_handle handle_open_dir(struct proc *p, const char *path)
     return h;
 }
 
+plat_handle handle_open_log(struct proc *p, const char *path)
+{
+    struct vfs_node *dir = vfs_root(), *next = NULL;
+    struct vfs_file *f = NULL;
+    if (!dir || path[0] != '/')
+        goto fail;
+    const char *s = path + 1;
+    for (;;) {
+        const char *e = s;
+        while (*e && *e != '/')
+            e++;
+        size_t len = (size_t)(e - s);
+        if (!len)
+            goto fail;
+        int err = vfs_lookup(dir, s, len, &next);
+        if (err == FS_ENOENT)
+            err = *e ? vfs_mkdir(dir, s, len, &next) : vfs_create(dir, s, len, &next);
+        if (err)
+            goto fail;
+        vfs_node_release(dir);
+        dir = next;
+        next = NULL;
+        if (!*e)
+            break;
+        s = e + 1;
+    }
+    if (dir->type != VFS_FILE || vfs_open(dir, VFS_O_WRITE | VFS_O_APPEND, &f) != FS_OK)
+        goto fail;
+    vfs_node_release(dir);
+    struct kobj *o = kobj_new(KOBJ_FILE);
+    if (!o) {
+        vfs_close(f);
+        return PLAT_NO_HANDLE;
+    }
+    o->file = f;
+    o->fdflags = WASI_FDFLAG_APPEND;
+    plat_handle h = install(p, o);
+    if (h < 0)
+        kobj_put(o);
+    return h;
+fail:
+    vfs_node_release(dir);
+    return PLAT_NO_HANDLE;
+}
+
 plat_handle handle_dup(struct proc *to, struct proc *from, plat_handle h)
 {
     if (h < 0 || h >= PROC_HANDLES || !table_of(from)[h])

@@ -22,6 +22,7 @@
 #include "kernel/mm/heap.h"
 #include "kernel/printk.h"
 #include "kernel/proc/handle.h"
+#include "kernel/proc/svcmgr.h"
 #include "kernel/proc/walos_ext.h"
 
 #define SLICE_TICKS 1              /* ticks of the 100 Hz timer per time slice */
@@ -39,7 +40,10 @@ static struct {
     int next_pid;
     int cursor;                    /* round robin: the slot after the last one run */
     bool tick_installed;
+    bool (*poll_hook)(void);       /* the service manager's supervision */
 } sched;
+
+void proc_set_poll_hook(bool (*hook)(void)) { sched.poll_hook = hook; }
 
 struct proc *proc_current(void) { return sched.current; }
 
@@ -170,6 +174,8 @@ static void set_name(struct proc *p, const char *path)
 
 static plat_handle stdio_handle(struct proc *child, const struct proc_spawn_args *a, int i)
 {
+    if (a->stdio[i] == -2)
+        return PLAT_NO_HANDLE;
     if (a->stdio[i] < 0)
         return handle_console(child);
     return handle_dup(child, a->parent, a->stdio[i]);
@@ -223,6 +229,7 @@ int proc_spawn(const struct proc_spawn_args *a)
         .max_memory_pages = a->max_memory_pages ? a->max_memory_pages : PROC_DEFAULT_MEMORY_PAGES,
         .value_stack_slots = EXEC_STACK_SLOTS,
         .call_depth = EXEC_CALL_DEPTH,
+        .fuel = a->fuel,
     };
     p->store = wasm_store_new(&limits);
     wasm_linker *l = p->store ? wasm_linker_new(p->store) : NULL;
@@ -374,13 +381,14 @@ static bool sched_step(void)
     if (handle_console_pump())
         proc_event();
     sti();
+    bool hook_busy = sched.poll_hook && sched.poll_hook();
     wake_blocked();
     struct proc *p = pick_next();
     if (p) {
         run_slice(p);
         return true;
     }
-    if (!any_live())
+    if (!any_live() && !hook_busy)
         return false;
     cli();
     if (!handle_console_pump())
@@ -402,10 +410,10 @@ static void install_tick(void)
     sched.tick_installed = true;
 }
 
-void proc_run(void)
+void proc_run(uint64_t until_ns)
 {
     install_tick();
-    while (sched_step()) {
+    while (timer_ns() < until_ns && sched_step()) {
     }
 }
 
@@ -467,11 +475,13 @@ int proc_boot(void)
         }
         s = e;
     }
-    if (!nrun)
+    if (!nrun) {
+        svcmgr_boot(); /* no run= switch: the services (until power-off, or svc.time with exit) */
         return 0;
+    }
     char buf[16];
     int want = cmdline_value("expect", buf, sizeof buf) ? (int)strtol(buf, NULL, 10) : 0;
-    proc_run();
+    proc_run(UINT64_MAX);
     for (int i = 0; i < PROC_MAX; i++) {
         struct proc *p = &sched.procs[i];
         if (p->state != PROC_ZOMBIE)

@@ -69,9 +69,10 @@ struct proc_spawn_args {
     int envc;
     const char *const *env;
     struct proc *parent;       /* NULL: the kernel (ppid 0) */
-    int stdio[3];              /* parent's handles for fds 0..2 (-1: the console) */
+    int stdio[3];              /* parent's handles for fds 0..2 (-1: the console, -2: none) */
     bool preopen_root;         /* preopen "/" (kernel spawns only) */
     uint32_t max_memory_pages; /* 0: PROC_DEFAULT_MEMORY_PAGES */
+    uint64_t fuel;             /* engine fuel for the whole run; 0: unlimited */
 };
 #define PROC_DEFAULT_MEMORY_PAGES 2048 /* 128 MiB */
 
@@ -96,9 +97,13 @@ void proc_block_until(uint64_t deadline_ns);
 /* Something a blocked process may wait for happened (input, pipe, exit): retry the blocked ones. */
 void proc_event(void);
 
-/* Runs the scheduler until no process is alive (zombies of the kernel's children are reaped after
- * printing). Returns when the table is empty. */
-void proc_run(void);
+/* A function the scheduler calls on every pass (the service manager's supervision); it returns
+ * true while it still has work, which keeps proc_run going with no process alive. */
+void proc_set_poll_hook(bool (*hook)(void));
+
+/* Runs the scheduler until no process is alive and the poll hook has no work (zombies stay for
+ * their reaper), or until the monotonic time `until_ns` (UINT64_MAX: no limit). */
+void proc_run(uint64_t until_ns);
 /* Runs the scheduler until process pid has ended; returns its exit status and reaps it (-1: no
  * such process). */
 int proc_run_until_exit(int pid);

@@ -7,7 +7,7 @@
 # root tree as /bin/test/NAME.wasm (ROOT_FILES) for the proc-*.test QEMU tests.
 
 PROC_SRCS := kernel/proc/platform_kernel.c kernel/proc/platform_kernel_wasi.c kernel/proc/proc.c \
-    kernel/proc/walos_ext.c
+    kernel/proc/walos_ext.c kernel/proc/svcmgr.c
 # the socket calls programs open themselves exist only once wasi/sock_ext.c does
 PROC_SRCS += $(if $(wildcard wasi/sock_ext.c),kernel/proc/platform_kernel_sock.c)
 KERNEL_SRCS += $(PROC_SRCS) $(ENGINE_SRCS) $(WASI_SRCS)
@@ -15,6 +15,10 @@ KERNEL_SRCS += $(PROC_SRCS) $(ENGINE_SRCS) $(WASI_SRCS)
 PROC_PROGRAMS := $(patsubst tests/qemu/programs/proc/%.c,%,$(wildcard tests/qemu/programs/proc/*.c))
 PROC_PROGRAM_WASM := $(patsubst %,$(BUILD)/proc-programs/%.wasm,$(PROC_PROGRAMS))
 ROOT_FILES += $(foreach p,$(PROC_PROGRAMS),$(BUILD)/proc-programs/$(p).wasm:bin/test/$(p).wasm)
+
+# unit files of the service-manager test, under /test/services (not /etc/services: `make run` must not
+# start them); proc-svc.test points the manager there with svc.dir=
+ROOT_FILES += $(foreach u,$(wildcard tests/qemu/programs/proc/services/*.conf),$(u):test/services/$(notdir $(u)))
 
 $(BUILD)/proc-programs/%.wasm: tests/qemu/programs/proc/%.c
 	@mkdir -p $(@D)

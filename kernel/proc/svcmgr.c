@@ -1,0 +1,304 @@
+/* kernel/proc/svcmgr.c — the service manager's kernel half (contract in kernel/proc/svcmgr.h).
+ *
+ * Below: kernel/proc/unit.h (parsing) and kernel/proc/svcpolicy.h (order and restart decisions), both
+ * portable and host-tested; kernel/proc/proc.h (processes); kernel/proc/handle.h (log files,
+ * preopens); the VFS (reading the unit directory, rotating logs).
+ * State: `svc`, one entry per parsed unit with its policy and current pid. */
+#include "kernel/proc/svcmgr.h"
+
+#include "kernel/arch/x86_64/timer.h"
+#include "kernel/cmdline.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/lib/stdlib.h"
+#include "kernel/lib/string.h"
+#include "kernel/mm/heap.h"
+#include "kernel/printk.h"
+#include "kernel/proc/handle.h"
+#include "kernel/proc/proc.h"
+#include "kernel/proc/svcpolicy.h"
+#include "kernel/proc/unit.h"
+#include "kernel/storage.h"
+
+#define SVC_MAX 16
+#define SVC_FILE_MAX (16u << 10)   /* unit files larger than this are refused */
+#define SVC_ARGS_MAX 64
+#define SVC_DIR_DEFAULT "/etc/services"
+
+struct service {
+    struct unit unit;
+    struct svcpolicy policy;
+    int pid;                        /* 0: no process */
+};
+
+static struct {
+    struct service *svcs[SVC_MAX];
+    int count;
+} svc;
+
+/* ---- reading unit files -------------------------------------------------------------------------- */
+
+static int read_all(struct vfs_node *node, char **text_out, size_t *len_out)
+{
+    struct vfs_stat st;
+    struct vfs_file *f;
+    int err = vfs_stat(node, &st);
+    if (err)
+        return err;
+    if (st.size > SVC_FILE_MAX)
+        return FS_EFBIG;
+    if ((err = vfs_open(node, VFS_O_READ, &f)) != 0)
+        return err;
+    char *buf = kmalloc(st.size + 1);
+    size_t done = 0;
+    err = buf ? vfs_read(f, buf, st.size, &done) : FS_ENOMEM;
+    vfs_close(f);
+    if (err) {
+        kfree(buf);
+        return err;
+    }
+    *text_out = buf;
+    *len_out = done;
+    return 0;
+}
+
+static void load_unit(struct vfs_node *dir, const char *dir_path, const struct vfs_dirent *ent)
+{
+    char path[UNIT_PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/%s", dir_path, ent->name);
+    struct vfs_node *node = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    int err = vfs_lookup(dir, ent->name, ent->name_len, &node);
+    if (!err)
+        err = read_all(node, &text, &len);
+    vfs_node_release(node);
+    if (err) {
+        printk("svc: %s: cannot read it (error %d); skipped\n", path, err);
+        return;
+    }
+    struct service *s = kzalloc(sizeof *s);
+    char msg[UNIT_ERROR_MAX];
+    if (!s) {
+        printk("svc: %s: out of memory; skipped\n", path);
+    } else if (svc.count == SVC_MAX) {
+        printk("svc: %s: more than %d services; skipped\n", path, SVC_MAX);
+        kfree(s);
+    } else if (unit_parse(path, text, len, &s->unit, msg, sizeof msg) != 0) {
+        printk("svc: %s; skipped\n", msg);
+        kfree(s);
+    } else {
+        svcpolicy_init(&s->policy, s->unit.restart, NULL);
+        svc.svcs[svc.count++] = s;
+    }
+    kfree(text);
+}
+
+static void load_units(const char *dir_path)
+{
+    struct vfs_node *root = vfs_root(), *dir = NULL;
+    int err = root ? vfs_resolve(root, dir_path, &dir) : FS_ENOENT;
+    vfs_node_release(root);
+    if (err) {
+        printk("svc: no unit directory %s\n", dir_path);
+        return;
+    }
+    struct vfs_dirent *ent = kmalloc(sizeof *ent);
+    uint64_t cookie = 0;
+    while (ent && vfs_readdir(dir, cookie, ent) == FS_OK) {
+        cookie = ent->next_cookie;
+        if (ent->type == VFS_FILE && ent->name_len > 5 &&
+            !strcmp(ent->name + ent->name_len - 5, ".conf"))
+            load_unit(dir, dir_path, ent);
+    }
+    kfree(ent);
+    vfs_node_release(dir);
+}
+
+/* ---- logs ----------------------------------------------------------------------------------------- */
+
+/* Splits an absolute path into its parent directory node and last name; false when it fails. */
+static bool parent_of(const char *path, struct vfs_node **dir_out, const char **name_out)
+{
+    const char *slash = strrchr(path, '/');
+    char dir_path[UNIT_PATH_MAX];
+    size_t n = (size_t)(slash - path);
+    if (!slash || n >= sizeof dir_path)
+        return false;
+    memcpy(dir_path, path, n);
+    dir_path[n] = 0;
+    struct vfs_node *root = vfs_root();
+    int err = root ? vfs_resolve(root, n ? dir_path : "/", dir_out) : FS_ENOENT;
+    vfs_node_release(root);
+    *name_out = slash + 1;
+    return err == FS_OK;
+}
+
+/* PATH past max bytes: PATH.(keep-1) -> PATH.keep, ..., PATH -> PATH.1 (keep 0: PATH is emptied). */
+static void rotate(const struct unit *u)
+{
+    struct vfs_node *dir, *node;
+    const char *name;
+    if (!parent_of(u->stdout_path, &dir, &name))
+        return;
+    struct vfs_stat st;
+    if (vfs_lookup(dir, name, strlen(name), &node) != FS_OK) {
+        vfs_node_release(dir);
+        return;
+    }
+    bool big = vfs_stat(node, &st) == FS_OK && st.size > u->stdout_max;
+    if (big && !u->stdout_keep)
+        vfs_truncate(node, 0);
+    vfs_node_release(node);
+    for (uint32_t k = u->stdout_keep; big && k >= 1; k--) {
+        char from[UNIT_NAME_MAX + 8], to[UNIT_NAME_MAX + 8];
+        if (k == 1)
+            snprintf(from, sizeof from, "%.31s", name);
+        else
+            snprintf(from, sizeof from, "%.31s.%u", name, k - 1);
+        snprintf(to, sizeof to, "%.31s.%u", name, k);
+        vfs_unlink(dir, to, strlen(to));
+        vfs_rename(dir, from, strlen(from), dir, to, strlen(to));
+    }
+    vfs_node_release(dir);
+}
+
+/* ---- starting and supervising ---------------------------------------------------------------------- */
+
+static int split(char *buf, uint32_t len, const char **v, int max)
+{
+    int n = 0;
+    for (uint32_t i = 0; i < len && n < max;) {
+        v[n++] = &buf[i];
+        while (i < len && buf[i])
+            i++;
+        i++;
+    }
+    return n;
+}
+
+static void start(struct service *s)
+{
+    struct unit *u = &s->unit;
+    const char *argv[SVC_ARGS_MAX], *env[SVC_ARGS_MAX];
+    int argc = split(u->argv, u->argv_len, argv, SVC_ARGS_MAX);
+    int envc = split(u->env, u->env_len, env, SVC_ARGS_MAX);
+    plat_handle out = -1;
+    if (u->output == UNIT_OUTPUT_FILE) {
+        rotate(u);
+        out = handle_open_log(NULL, u->stdout_path);
+        if (out < 0)
+            printk("svc: %s: cannot open %s; output goes to the console\n", u->name, u->stdout_path);
+    } else if (u->output == UNIT_OUTPUT_NULL) {
+        out = -2;
+    }
+    struct proc_spawn_args a = {.path = u->exec, .argc = argc, .argv = argv, .envc = envc,
+                                .env = env, .stdio = {-1, out, out},
+                                .max_memory_pages = (uint32_t)((u->max_memory + 65535) / 65536),
+                                .fuel = u->fuel};
+    int pid = proc_spawn(&a);
+    if (out >= 0)
+        plat_fd_close(out); /* the kernel's own copy: the child holds its own */
+    struct proc *p = pid > 0 ? proc_get(pid) : NULL;
+    for (int i = 0; p && i < u->ndirs; i++) {
+        plat_handle h = handle_open_dir(p, u->dirs[i].host);
+        if (h < 0 || wasi_ctx_preopen_dir(p->wasi, h, u->dirs[i].guest) < 0) {
+            printk("svc: %s: cannot preopen %s\n", u->name, u->dirs[i].host);
+            proc_kill(p, PROC_STATUS_KILLED);
+            proc_reap(p);
+            p = NULL;
+        }
+    }
+    uint64_t now = timer_ns();
+    if (!p) {
+        printk("svc: %s: cannot start %s\n", u->name, u->exec);
+        svcpolicy_event(&s->policy, SVC_EV_SPAWN_FAILED, now, 127);
+        return;
+    }
+    if (u->listen_port)
+        printk("svc: %s: listen=tcp:%u not supported yet (no kernel sockets); started without it\n",
+               u->name, u->listen_port);
+    s->pid = pid;
+    svcpolicy_event(&s->policy, SVC_EV_SPAWNED, now, 0);
+    printk("svc: %s started (pid %d, restarts %u)\n", u->name, pid, s->policy.restarts);
+}
+
+static void act(struct service *s, enum svcpolicy_action a)
+{
+    if (a == SVCPOLICY_SPAWN) {
+        start(s);
+    } else if (a == SVCPOLICY_KILL && s->pid) {
+        struct proc *p = proc_get(s->pid);
+        if (p)
+            proc_kill(p, PROC_STATUS_KILLED);
+    }
+}
+
+bool svcmgr_poll(void)
+{
+    bool busy = false;
+    uint64_t now = timer_ns();
+    for (int i = 0; i < svc.count; i++) {
+        struct service *s = svc.svcs[i];
+        struct proc *p = s->pid ? proc_get(s->pid) : NULL;
+        if (s->pid && (!p || p->state == PROC_ZOMBIE)) {
+            int32_t status = p ? p->status : PROC_STATUS_KILLED;
+            if (p)
+                proc_reap(p);
+            s->pid = 0;
+            enum svcpolicy_action a = svcpolicy_event(&s->policy, SVC_EV_EXITED, now, status);
+            printk("svc: %s exited with status %d; %s", s->unit.name, (int)status,
+                   svcpolicy_state_name(s->policy.state));
+            if (s->policy.state == SVC_BACKOFF)
+                printk(", restart in %lu ms", (unsigned long)((s->policy.retry_at_ns - now) / 1000000));
+            printk("\n");
+            act(s, a);
+        }
+        if (s->policy.state == SVC_BACKOFF && now >= svcpolicy_deadline(&s->policy))
+            act(s, svcpolicy_event(&s->policy, SVC_EV_TICK, now, 0));
+        busy |= s->pid != 0 || s->policy.state == SVC_BACKOFF;
+    }
+    return busy;
+}
+
+int svcmgr_boot(void)
+{
+    bool testing = cmdline_has("exit");
+    if (cmdline_is("svc", "off") || (testing && !cmdline_is("svc", "on")))
+        return 0;
+    char dir[UNIT_PATH_MAX] = SVC_DIR_DEFAULT;
+    cmdline_value("svc.dir", dir, sizeof dir);
+    load_units(dir);
+    if (!svc.count)
+        return 0;
+    struct unit *units = kmalloc(sizeof *units * (size_t)svc.count);
+    int order[SVC_MAX];
+    bool blocked[SVC_MAX];
+    if (!units) {
+        printk("svc: out of memory\n");
+        return 0;
+    }
+    for (int i = 0; i < svc.count; i++)
+        units[i] = svc.svcs[i]->unit;
+    int n = svcpolicy_order(units, svc.count, order, blocked);
+    for (int i = 0; i < svc.count; i++)
+        if (blocked[i])
+            printk("svc: %s: on an after= cycle; not started\n", units[i].name);
+    kfree(units);
+    printk("svc: starting %d service(s) from %s\n", n, dir);
+    proc_set_poll_hook(svcmgr_poll);
+    for (int i = 0; i < n; i++) {
+        struct service *s = svc.svcs[order[i]];
+        act(s, svcpolicy_event(&s->policy, SVC_EV_START, timer_ns(), 0));
+    }
+    if (testing) {
+        char val[16];
+        uint64_t secs = cmdline_value("svc.time", val, sizeof val) ? (uint64_t)strtol(val, NULL, 10) : 5;
+        proc_run(timer_ns() + secs * 1000000000ull);
+        storage_sync(); /* the logs reach the disk before the test ends the machine */
+        printk("svc: supervision time over\n");
+    } else {
+        proc_run(UINT64_MAX); /* services run until power-off */
+    }
+    return n;
+}
