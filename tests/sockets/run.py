@@ -6,10 +6,11 @@ only. Prints "ok NAME" / "FAIL NAME: why" / "skip NAME: why" per test and ends w
 
   sock_api/*   tests/sockets/programs/sock_api.c: one test per check line it prints (every sock_*
                import, TCP and UDP over IPv4, TCP over IPv6, getaddrinfo of "localhost", errors)
-  stress/*     sock_api and httpd again with WALOS_RUN_STRESS_BLOCK=1 (host/platform_posix_wasi.c)
+  tcp_upload/* tests/sockets/programs/tcp_upload.c sends 50 MiB to a python3 server (sha256 checked)
+  stress/*     sock_api, tcp_upload and httpd again with WALOS_RUN_STRESS_BLOCK=1 (host/platform_posix_wasi.c)
   httpd/*      srv/httpd under --tcplisten (tests/sockets/httpd_tests.py)
   wget/*       srv/bin/wget.wasm against python3 -m http.server"""
-import argparse, os, socket, subprocess, sys, threading
+import argparse, hashlib, os, socket, subprocess, sys, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -85,6 +86,43 @@ def run_checks(prefix, cmd, want_names, env=None):
                                     f'{p.stderr.decode(errors="replace")[:200]!r})')
     report(f'{prefix}/exit', None if p.returncode == 0 else f'exit status {p.returncode}')
 
+def upload(walos_run, progs, megabytes, env=None):
+    """tcp_upload.wasm sends `megabytes` MiB to a python3 server here; returns None or why not."""
+    srv = socket.socket()
+    srv.bind(('127.0.0.1', 0))
+    srv.listen(1)
+    srv.settimeout(60)
+    got_hash = hashlib.sha256()
+    want = hashlib.sha256()
+    pattern = [bytes((j + k) & 0xff for j in range(65536)) for k in range(256)]
+    for k in range(megabytes * 16):
+        want.update(pattern[k % 256])
+    p = subprocess.Popen([walos_run, '--allow-net', f'{progs}/tcp_upload.wasm', 'localhost',
+                          str(srv.getsockname()[1]), str(megabytes)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    got = 0
+    try:
+        c, _ = srv.accept()
+        c.settimeout(60)
+        while True:
+            d = c.recv(1 << 20)
+            if not d:
+                break
+            got_hash.update(d)
+            got += len(d)
+        c.close()
+        out, err = p.communicate(timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        p.kill()
+        return f'{e} after {got} bytes'
+    finally:
+        srv.close()
+    if p.returncode != 0:
+        return f'exit {p.returncode}: {out.decode(errors="replace")} {err.decode(errors="replace")[:200]}'
+    if got != megabytes << 20 or got_hash.digest() != want.digest():
+        return f'received {got} bytes, sha256 differs' if got == megabytes << 20 else f'received {got} bytes'
+    return None
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--walos-run')
@@ -107,6 +145,12 @@ def main():
         # again with every other blocking platform call answering "would block" first, as the
         # kernel backend may: the engine's WASM_BLOCK/resume path through each sock_* handler
         run_checks('stress/sock_api', api, must, env=STRESS)
+        t0 = time.time()
+        why = upload(a.walos_run, a.progs, 50)
+        report('tcp_upload/50MB_to_host', why)
+        if why is None:
+            print(f'  (50 MB guest -> host in {time.time() - t0:.2f} s)', flush=True)
+        report('stress/tcp_upload/8MB_to_host', upload(a.walos_run, a.progs, 8, env=STRESS))
         run_checks('sock_api_denied', [a.walos_run, f'{a.progs}/sock_api.wasm', 'denied'],
                    ['open_denied', 'getaddrinfo_denied'])
         try:
