@@ -177,12 +177,26 @@ int lineedit_read(const char *prompt, int terminal, char *buf, size_t cap)
         } else if (c == KEY_CTRL('E')) {
             pos = len;
         } else if (c == KEY_ESC) {
-            unsigned char a, b;
+            /* CSI (ESC [) or SS3 (ESC O) cursor keys; ESC [ N ~ keys: 3 is Delete, the rest ignored */
+            unsigned char a, b, t;
             if (read_byte(&a) != 0 || read_byte(&b) != 0)
                 return -1;
-            if (a != '[')
+            if (a != '[' && a != 'O')
                 continue;
-            if (b == 'D' && pos > 0)
+            if (b >= '0' && b <= '9') {
+                do {
+                    if (read_byte(&t) != 0)
+                        return -1;
+                } while (t >= '0' && t <= '9');
+                if (b == '3' && t == '~' && pos < len) {
+                    memmove(buf + pos, buf + pos + 1, len - pos - 1);
+                    len--;
+                }
+            } else if (b == 'H') {
+                pos = 0;
+            } else if (b == 'F') {
+                pos = len;
+            } else if (b == 'D' && pos > 0)
                 pos--;
             else if (b == 'C' && pos < len)
                 pos++;

@@ -2,8 +2,8 @@
  *
  * Enter may arrive as CR (a terminal), LF (a pipe or file) or CR LF: each ends one line. In terminal
  * mode (walos's console delivers raw bytes and does not echo) the editor echoes on fd 1 and edits:
- * backspace (DEL or ^H), left/right arrows, ^A/^E (start/end), ^U (erase to start), ^W (erase a word),
- * up/down (history), ^C (drop the line), ^D on an empty line (end of input). */
+ * backspace (DEL or ^H), Delete, left/right arrows, Home/End and ^A/^E, ^U (erase to start), ^W (erase
+ * a word), up/down (history; ESC [ and ESC O forms), ^C (drop the line), ^D on an empty line (end of input). */
 #ifndef SRV_SHELL_LINEEDIT_H
 #define SRV_SHELL_LINEEDIT_H
 
