@@ -41,7 +41,7 @@ extern const exec_op exec_handlers[OPC_COUNT];
 static inline exec_op exec_handler_at(const uint32_t *ip)
 {
     exec_op h;
-    memcpy(&h, ip, sizeof h);
+    __builtin_memcpy(&h, ip, sizeof h);  /* builtin: -ffreestanding would call memcpy */
     return h;
 }
 
@@ -88,9 +88,9 @@ int exec_trap(const uint32_t *ip, uint64_t *fp, struct wasm_exec *x, enum wasm_t
 int exec_safepoint(const uint32_t *ip, uint64_t *fp, struct wasm_exec *x);
 
 /* value <-> bits */
-static inline float f32_of(uint64_t v) { float f; uint32_t b = (uint32_t)v; memcpy(&f, &b, 4); return f; }
-static inline double f64_of(uint64_t v) { double d; memcpy(&d, &v, 8); return d; }
-static inline uint64_t bits_f32(float f) { uint32_t b; memcpy(&b, &f, 4); return b; }
-static inline uint64_t bits_f64(double d) { uint64_t b; memcpy(&b, &d, 8); return b; }
+static inline float f32_of(uint64_t v) { float f; uint32_t b = (uint32_t)v; __builtin_memcpy(&f, &b, 4); return f; }
+static inline double f64_of(uint64_t v) { double d; __builtin_memcpy(&d, &v, 8); return d; }
+static inline uint64_t bits_f32(float f) { uint32_t b; __builtin_memcpy(&b, &f, 4); return b; }
+static inline uint64_t bits_f64(double d) { uint64_t b; __builtin_memcpy(&b, &d, 8); return b; }
 
 #endif

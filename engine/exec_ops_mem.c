@@ -12,7 +12,7 @@
         uint64_t ea = EA();                              \
         MEM_CHECK(ea, sizeof(ctype));                    \
         ctype v;                                         \
-        memcpy(&v, mem + ea, sizeof v);                  \
+        __builtin_memcpy(&v, mem + ea, sizeof v);                 \
         S(0) = (uint64_t)(conv)v;                        \
         NEXT(3);                                         \
     }
@@ -36,7 +36,7 @@ LOAD(i64_load32_u, uint32_t, uint64_t)
         uint64_t ea = (uint64_t)(uint32_t)S(0) + U(2);   \
         MEM_CHECK(ea, sizeof(ctype));                    \
         ctype v = (ctype)S(1);                           \
-        memcpy(mem + ea, &v, sizeof v);                  \
+        __builtin_memcpy(mem + ea, &v, sizeof v);                 \
         NEXT(3);                                         \
     }
 

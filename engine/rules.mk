@@ -6,7 +6,9 @@
 # Targets:
 #   engine-freestanding   compiles every engine/*.c with $(KERNEL_CFLAGS) (no libc headers) into
 #                         $(BUILD)/kernel/engine/; proves the engine builds for the kernel.
-#   test-engine           suite "engine": the freestanding build + the interrupt/resume test.
+#   test-engine           suite "engine": the freestanding build, engine/check-handlers on its
+#                         objects (threaded dispatch intact: tail jumps, no frames in hot handlers),
+#                         and the interrupt/resume test.
 # Unit tests (suite "unit"): tests/unit/engine/test_*.c, linked with a malloc-based platform_test.c.
 
 ENGINE_SRCS := $(wildcard engine/*.c)
@@ -34,7 +36,9 @@ ENGINE_INTERRUPT_TEST := $(if $(wildcard tests/unit/engine/test_interrupt.c),$(B
 test-engine: $(ENGINE_INTERRUPT_TEST)
 	@mkdir -p $(BUILD)/test-logs
 	@if $(MAKE) --no-print-directory engine-freestanding >$(BUILD)/test-logs/engine-freestanding.log 2>&1; \
-	then echo "ok engine-freestanding ($(words $(ENGINE_SRCS)) files)"; echo "1 passed, 0 failed" >$(BUILD)/test-logs/engine-fs.res; \
+	then echo "ok engine-freestanding ($(words $(ENGINE_SRCS)) files)"; \
+	  if engine/check-handlers $(filter $(BUILD)/kernel/engine/exec%,$(ENGINE_FS_OBJS)); \
+	  then echo "2 passed, 0 failed" >$(BUILD)/test-logs/engine-fs.res; else echo "1 passed, 1 failed" >$(BUILD)/test-logs/engine-fs.res; fi; \
 	else cat $(BUILD)/test-logs/engine-freestanding.log; echo "FAIL engine-freestanding"; echo "0 passed, 1 failed" >$(BUILD)/test-logs/engine-fs.res; fi
 	@if [ -n "$(ENGINE_INTERRUPT_TEST)" ]; then tools/run-each $(ENGINE_INTERRUPT_TEST) >$(BUILD)/test-logs/engine-int.out 2>&1; cat $(BUILD)/test-logs/engine-int.out; \
 	else echo "skip test_interrupt: not written yet"; echo "0 passed, 0 failed, 1 skipped" >$(BUILD)/test-logs/engine-int.out; fi
