@@ -263,8 +263,11 @@ bool svcmgr_poll(void)
 
 int svcmgr_boot(void)
 {
+    /* test boots (their switches below) keep kmain's own flow unless they ask for services */
     bool testing = cmdline_has("exit");
-    if (cmdline_is("svc", "off") || (testing && !cmdline_is("svc", "on")))
+    bool test_boot = testing || cmdline_has("poweroff") || cmdline_has("reboot") ||
+                     cmdline_has("test") || cmdline_has("screenshot");
+    if (cmdline_is("svc", "off") || (test_boot && !cmdline_is("svc", "on")))
         return 0;
     char dir[UNIT_PATH_MAX] = SVC_DIR_DEFAULT;
     cmdline_value("svc.dir", dir, sizeof dir);

@@ -10,7 +10,8 @@
  * max= size when the service starts, keeping keep= old copies).
  *
  * Kernel command line (kernel/cmdline.h):
- *   svc=on            start services even with `exit` (tests); without `exit` they always start,
+ *   svc=on            start services even on a test boot; a boot with none of the test switches
+ *                     `exit`, `poweroff`, `reboot`, `test=`, `screenshot` always starts them,
  *   svc=off           never start them,
  *   svc.dir=PATH      read unit files from PATH instead of /etc/services,
  *   svc.time=SECONDS  with `exit`: supervise that long (default 5), then return to kmain.
