@@ -216,8 +216,12 @@ static int run_line(const char *text)
     int status = -1;
     if (line.ncmds == 1 && !line.background)
         status = run_builtin(first);
-    if (status < 0)
+    if (status < 0) {
         status = run_programs(&line);
+        if (status > 128 && !line.background)    /* walos: 128+n after a trap, 137 after kill */
+            fprintf(stderr, "shell: %s: ended with status %d (trap or kill)\n",
+                    line.cmds[line.ncmds - 1].argv[0], status);
+    }
     if (timed)
         fprintf(stderr, "real %.3fs\n", seconds_now() - t0);
     return status;
