@@ -270,11 +270,15 @@ static int parse_range(const char *v, unsigned long long size, unsigned long lon
         *to = size - 1;
     } else {
         *from = strtoull(v, &end, 10);
-        if (*end != '-')
+        if (end == v || *end != '-')
             return 0;
-        *to = end[1] ? strtoull(end + 1, &end, 10) : size - 1;
-        if (*end && end[0] != 0)
-            return 0;
+        const char *last = end + 1;
+        *to = size - 1;
+        if (*last) {
+            *to = strtoull(last, &end, 10);
+            if (end == last || *end)
+                return 0;
+        }
         if (*to >= size)
             *to = size - 1;
     }
@@ -373,6 +377,8 @@ static void handle(struct conn *c, char *head)
 /* Reads what is there; handles a complete head. Returns -1 when the connection must close. */
 static int on_readable(struct conn *c)
 {
+    if (c->in_len >= sizeof c->in - 1)
+        return 0;   /* full: try_request answers 431 */
     __wasi_iovec_t v = {(uint8_t *)c->in + c->in_len, sizeof c->in - 1 - c->in_len};
     __wasi_size_t n;
     __wasi_roflags_t ro;

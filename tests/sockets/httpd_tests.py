@@ -44,8 +44,8 @@ def raw(port, data, timeout=10):
             if not d:
                 break
             out += d
-    except socket.timeout:
-        pass
+    except (socket.timeout, ConnectionResetError):
+        pass   # a server closing with our bytes unread resets: what came before still counts
     s.close()
     return out
 
@@ -96,6 +96,40 @@ def concurrent(port, n_conns, n_requests, want_body):
     for t in threads:
         t.join(timeout=300)
     return errors
+
+def wget_chunked(walos_run, srv):
+    """wget.wasm against a one-shot server answering with chunked transfer coding."""
+    body = b'first chunk|' + b'x' * 5000 + b'|last'
+    chunks = [body[:12], body[12:5012], body[5012:]]
+    wire = b''.join(b'%x\r\n' % len(c) + c + b'\r\n' for c in chunks) + b'0\r\n\r\n'
+    srv_sock = socket.socket()
+    srv_sock.bind(('127.0.0.1', 0))
+    srv_sock.listen(1)
+    srv_sock.settimeout(30)
+    def serve():
+        try:
+            c, _ = srv_sock.accept()
+            c.settimeout(30)
+            req = b''
+            while b'\r\n\r\n' not in req:
+                d = c.recv(4096)
+                if not d:
+                    break
+                req += d
+            c.sendall(b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n' + wire)
+            c.close()
+        except OSError:
+            pass
+    t = threading.Thread(target=serve)
+    t.start()
+    r = subprocess.run([walos_run, '--allow-net', f'{srv}/wget.wasm', '-q', '-O', '-',
+                        f'http://127.0.0.1:{srv_sock.getsockname()[1]}/c'],
+                       capture_output=True, timeout=60)
+    t.join(timeout=30)
+    srv_sock.close()
+    if r.returncode != 0 or r.stdout != body:
+        return f'exit {r.returncode}, {len(r.stdout)} bytes: {r.stderr[:100]!r}'
+    return None
 
 def run_all(walos_run, srv, work, report):
     if not shutil.which('curl'):
@@ -154,6 +188,21 @@ def run_all(walos_run, srv, work, report):
         report('httpd/range', None if rc == 0 and out == index[5:10] else f'curl {rc} {out!r}')
         reply = raw(port, b'NONSENSE\r\n\r\n')
         report('httpd/400', None if reply.startswith(b'HTTP/1.1 400') else f'reply {reply[:60]!r}')
+        reply = raw(port, b'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n')
+        report('httpd/405_then_close', None if reply.startswith(b'HTTP/1.1 405') and
+               b'Connection: close' in reply else f'reply {reply[:60]!r}')
+        reply = raw(port, b'GET / HTTP/1.0\r\n\r\n')
+        report('httpd/http10_closes', None if reply.startswith(b'HTTP/1.1 200') and
+               reply.endswith(index) and b'Connection: close' in reply else f'reply {reply[-60:]!r}')
+        reply = raw(port, b'GET / HTTP/1.1\r\n\r\n')
+        report('httpd/400_without_host', None if reply.startswith(b'HTTP/1.1 400')
+               else f'reply {reply[:60]!r}')
+        reply = raw(port, b'GET / HTTP/1.1\r\nHost: x\r\nX-Big: ' + b'a' * 9000 + b'\r\n\r\n')
+        report('httpd/head_too_large', None if reply.startswith(b'HTTP/1.1 431') or reply == b''
+               else f'reply {reply[:60]!r}')
+        rc, out, err = curl(['-o', '/dev/null', '-w', '%{http_code}', '-r', '999999-',
+                             f'{base}/index.html'])
+        report('httpd/416', None if out == b'416' else f'status {out!r}')
         reply = raw(port, b'GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /sub/ HTTP/1.1\r\nHost: x\r\n'
                           b'Connection: close\r\n\r\n')
         report('httpd/pipelined', None if reply.count(b'HTTP/1.1 200') == 2 and
@@ -219,6 +268,7 @@ def run_all(walos_run, srv, work, report):
         r = wget(['-O', '-', f'http://127.0.0.1:{free_port()}/'])
         report('wget/refused_fails', None if r.returncode == 1 and b'error 14' in r.stderr
                else f'exit {r.returncode}: {r.stderr[:100]!r}')
+        report('wget/chunked_body', wget_chunked(walos_run, srv))
         r = subprocess.run([walos_run, f'{srv}/wget.wasm', '-O', '-', f'http://127.0.0.1:{port}/'],
                            capture_output=True, timeout=60)
         report('wget/needs_allow_net', None if r.returncode == 1 and b'error 2' in r.stderr
