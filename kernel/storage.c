@@ -584,10 +584,13 @@ static int run_tests(void)
 int storage_init(const struct bootinfo *bi)
 {
     memset(&st, 0, sizeof st);
+    uint64_t t0 = timer_ns();
     if (pci_init() > 0)
         mount_root(bi);
     else
         mount_ram_root("no PCI bus");
     mount_tmp();
+    printk("storage: up in %lu ms (PCI scan, disks, partition table, root and /tmp mounts)\n",
+           (timer_ns() - t0) / 1000000);
     return run_tests();
 }
