@@ -2,10 +2,12 @@
 """tests/userland/serial-shell.py IMAGE SRV_OUT READY — types into walos's shell over the serial console.
 
 Copies IMAGE (a walos disk image with its kernel), puts the freshly built programs of SRV_OUT
-(*.wasm) into the copy's /bin with mtools, and boots it in QEMU (TCG, -cpu max, UEFI) with the
-command line `run=/bin/shell.wasm,-i exit`, COM1 on this program's pipes, and drives the interactive
-shell like a person at a terminal: CR as Enter, backspace, Ctrl-U, Ctrl-W, arrows and history, a pipe,
-an unknown command, then `exit 0` (the kernel then leaves through isa-debug-exit 0x10). Prints one
+(*.wasm) into the copy's /bin and the shipped srv/etc/services/shell.conf alone in /test-shell-units
+with mtools, and boots it in QEMU (TCG, -cpu max, UEFI) with the
+command line `svc.dir=/test-shell-units` (the service manager starts the shell as it does at a normal
+boot), COM1 on this program's pipes, and drives the interactive shell like a person at a terminal: CR
+as Enter, backspace, Ctrl-U, Ctrl-W, arrows and history, a pipe, an unknown command, `exit` (the
+service manager starts a new shell), then `poweroff` (QEMU exits 0). Prints one
 line per check ("ok NAME" / "FAIL NAME: why") and ends with "N passed, N failed[, N skipped]". Skips
 everything when the image, OVMF or the READY marker (the kernel has walos_proc: srv/rules.mk) is
 missing. Hard timeout: 180 s for the whole boot.
@@ -24,6 +26,7 @@ PROMPT_ROOT = "walos:/$ "
 DEADLINE = time.monotonic() + 180
 
 
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../..")
 ESP_OFFSET = 2048 * 512  # tools/mkimg puts the ESP at LBA 2048
 
 
@@ -41,8 +44,12 @@ def main():
         shutil.copyfile(src_image, image)
         wasm = sorted(p for p in glob.glob(os.path.join(srv_out, "*.wasm")) if "shell-host" not in p)
         env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
-        subprocess.run(["mcopy", "-o", "-i", f"{image}@@{ESP_OFFSET}"] + wasm + ["::/bin/"], env=env,
-                       check=True)
+        esp = f"{image}@@{ESP_OFFSET}"
+        subprocess.run(["mcopy", "-o", "-i", esp] + wasm + ["::/bin/"], env=env, check=True)
+        # the shipped shell unit alone, so no other service writes on the console meanwhile
+        subprocess.run(["mmd", "-D", "s", "-i", esp, "::/test-shell-units"], env=env, check=True)
+        subprocess.run(["mcopy", "-o", "-i", esp, os.path.join(ROOT, "srv/etc/services/shell.conf"),
+                        "::/test-shell-units/"], env=env, check=True)
         return boot(image)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -57,7 +64,7 @@ def boot(image):
            "-drive", f"if=pflash,format=raw,unit=1,snapshot=on,file={OVMF}/OVMF_VARS_4M.fd",
            "-drive", f"if=none,id=disk0,format=raw,snapshot=on,file={image}",
            "-device", "virtio-blk-pci,drive=disk0,bootindex=0",
-           "-fw_cfg", "name=opt/walos/cmdline,string=run=/bin/shell.wasm,,-i exit"]
+           "-fw_cfg", "name=opt/walos/cmdline,string=svc.dir=/test-shell-units"]
     qemu = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     log = []
     results = {"pass": 0, "fail": 0}
@@ -125,16 +132,18 @@ def boot(image):
                   ["\nleft\n"])
             check("serial-shell-unknown", "nosuch\r", "walos:/etc$ ", ["shell: nosuch: command not found"])
             check("serial-shell-ls", "ls services\r", "walos:/etc$ ", ["shell.conf"])
-            send("exit 0\r")
+            check("serial-shell-exit-restarted", "exit\r", PROMPT_ROOT,
+                  ["svc: shell exited with status 0", "svc: shell started"])
+            send("poweroff\r")
             try:
                 rc = qemu.wait(max(1, DEADLINE - time.monotonic()))
             except subprocess.TimeoutExpired:
                 rc = None
-            if rc == 0x10 * 2 + 1:
-                print("ok serial-shell-exit")
+            if rc == 0:
+                print("ok serial-shell-poweroff")
                 results["pass"] += 1
             else:
-                print(f"FAIL serial-shell-exit: QEMU status {rc}")
+                print(f"FAIL serial-shell-poweroff: QEMU status {rc}")
                 results["fail"] += 1
     finally:
         if qemu.poll() is None:
