@@ -1,5 +1,7 @@
 /* svc list | status [NAME] | start NAME | stop NAME | restart NAME | logs NAME — controls services
- * through the service manager (walos_svc_control) and prints its answer. */
+ * through the service manager (walos_svc_control) and prints its answer: one line per service
+ * ("NAME STATE pid=N restarts=N") for list and status, the log's tail for logs. `svc status` without
+ * NAME is `svc list`. Exit status 1 with "svc: NAME: No such file or directory" for an unknown name. */
 #include "prog.h"
 #include "sdk/walos.h"
 
@@ -18,6 +20,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "svc: bad command (try: svc list)\n");
         return 2;
     }
+    if (cmd == WALOS_SVC_STATUS && argc == 2)
+        cmd = WALOS_SVC_LIST;    /* `svc status` alone: every service, as list */
     const char *name = argc == 3 ? argv[2] : "";
     static char out[64 * 1024];
     uint32_t n = 0;
