@@ -1,7 +1,7 @@
 /* svc list | status [NAME] | start NAME | stop NAME | restart NAME | logs NAME — controls services
  * through the service manager (walos_svc_control) and prints its answer: one line per service
  * ("NAME STATE pid=N restarts=N") for list and status, the log's tail for logs. `svc status` without
- * NAME is `svc list`. Exit status 1 with "svc: NAME: No such file or directory" for an unknown name. */
+ * NAME is `svc list`. Exit status 1 with "svc: NAME: no such service" for an unknown name. */
 #include "prog.h"
 #include "sdk/walos.h"
 
@@ -26,6 +26,10 @@ int main(int argc, char **argv)
     static char out[64 * 1024];
     uint32_t n = 0;
     int err = walos_svc_control(cmd, name, (uint32_t)strlen(name), out, sizeof out, &n);
+    if (err == ENOENT && argc == 3) {
+        fprintf(stderr, "svc: %s: no such service\n", name);
+        return 1;
+    }
     if (err)
         return prog_fail_errno("svc", argc == 3 ? name : argv[1], err);
     fwrite(out, 1, n, stdout);
