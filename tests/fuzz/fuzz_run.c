@@ -73,19 +73,21 @@ static void define_imports(wasm_linker *l, const wasm_module *m)
     }
 }
 
-static void run(wasm_exec *e, wasm_func *f)
+/* Calls f with zero arguments; returns its final status. */
+static int run(wasm_exec *e, wasm_func *f)
 {
     static const uint64_t zeros[1024];
     struct wasm_functype ft;
     wasm_func_type(f, &ft);
     if (ft.param_count > 1024)
-        return;
+        return WASM_ERR_ARG;
     wasm_exec_set_fuel(e, FUEL);
     int rc = wasm_exec_call(e, f, zeros);
     for (int i = 0; rc == WASM_YIELD && i < 100; i++)
         rc = wasm_exec_resume(e);
     if (rc != WASM_OK && rc != WASM_TRAP)
         wasm_exec_reset(e);
+    return rc;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -110,10 +112,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (l && e) {
         define_imports(l, m);
         if (wasm_linker_instantiate(l, m, &inst, NULL) == WASM_OK) {
+            /* a start function that does not return leaves the instance unusable (spec) */
             wasm_func *start = wasm_instance_start_func(inst);
-            if (start)
-                run(e, start);
-            uint32_t n = wasm_module_export_count(m), calls = 0;
+            uint32_t n = start && run(e, start) != WASM_OK ? 0 : wasm_module_export_count(m);
+            uint32_t calls = 0;
             for (uint32_t i = 0; i < n && calls < MAX_EXPORT_CALLS; i++) {
                 enum wasm_extern_kind kind;
                 const char *name = wasm_module_export(m, i, &kind);
@@ -125,7 +127,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         }
     }
-    wasm_store_free(s);
+    if (s)
+        wasm_store_free(s);
     wasm_module_free(m);
     free(bytes);
     return 0;
