@@ -261,6 +261,69 @@ bool svcmgr_poll(void)
     return busy;
 }
 
+/* ---- control (walos_svc) ------------------------------------------------------------------------ */
+
+static struct service *find(const char *name, uint32_t len)
+{
+    for (int i = 0; i < svc.count; i++)
+        if (strlen(svc.svcs[i]->unit.name) == len && !strncmp(svc.svcs[i]->unit.name, name, len))
+            return svc.svcs[i];
+    return NULL;
+}
+
+static uint32_t line(const struct service *s, char *out, uint32_t cap)
+{
+    int n = snprintf(out, cap, "%s %s pid=%d restarts=%u\n", s->unit.name,
+                     svcpolicy_state_name(s->policy.state), s->pid, s->policy.restarts);
+    return n < 0 ? 0 : (uint32_t)n < cap ? (uint32_t)n : cap ? cap - 1 : 0;
+}
+
+/* the last out_len bytes of the service's log file */
+static uint32_t log_tail(const struct service *s, char *out, uint32_t out_len)
+{
+    if (s->unit.output != UNIT_OUTPUT_FILE)
+        return (uint32_t)snprintf(out, out_len, "%s: output goes to the %s\n", s->unit.name,
+                                  s->unit.output == UNIT_OUTPUT_CONSOLE ? "console" : "void");
+    struct vfs_node *root = vfs_root(), *node = NULL;
+    int err = root ? vfs_resolve(root, s->unit.stdout_path, &node) : FS_ENOENT;
+    vfs_node_release(root);
+    struct vfs_stat st;
+    struct vfs_file *f = NULL;
+    size_t done = 0;
+    if (!err && !(err = vfs_stat(node, &st)) && !(err = vfs_open(node, VFS_O_READ, &f))) {
+        uint64_t off = st.size > out_len ? st.size - out_len : 0;
+        vfs_pread(f, off, out, out_len, &done);
+        vfs_close(f);
+    }
+    vfs_node_release(node);
+    return (uint32_t)done;
+}
+
+int svcmgr_control(uint32_t cmd, const char *name, uint32_t name_len, char *out, uint32_t out_len,
+                   uint32_t *n_out)
+{
+    *n_out = 0;
+    if (cmd > 5)
+        return WASI_EINVAL;
+    if (cmd == 0) {
+        for (int i = 0; i < svc.count; i++)
+            *n_out += line(svc.svcs[i], out + *n_out, out_len - *n_out);
+        return WASI_ESUCCESS;
+    }
+    struct service *s = find(name, name_len);
+    if (!s)
+        return WASI_ENOENT;
+    uint64_t now = timer_ns();
+    if (cmd == 3 || cmd == 4) {
+        act(s, svcpolicy_event(&s->policy, SVC_EV_STOP, now, 0));
+        svcmgr_poll(); /* reaps it: the state is final when control returns */
+    }
+    if (cmd == 2 || cmd == 4)
+        act(s, svcpolicy_event(&s->policy, SVC_EV_START, timer_ns(), 0));
+    *n_out = cmd == 5 ? log_tail(s, out, out_len) : line(s, out, out_len);
+    return WASI_ESUCCESS;
+}
+
 int svcmgr_boot(void)
 {
     /* test boots (their switches below) keep kmain's own flow unless they ask for services */

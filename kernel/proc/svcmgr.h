@@ -20,11 +20,19 @@
 #define KERNEL_PROC_SVCMGR_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Reads the unit files and starts the services; returns their number (0: none or switched off). */
 int svcmgr_boot(void);
 /* Called by the scheduler on every pass: reaps ended services, applies restarts whose back-off is
  * over. Returns true while a service is running or waiting to restart. */
 bool svcmgr_poll(void);
+
+/* walos_svc control (sdk/walos.h): cmd 0 list, 1 status, 2 start, 3 stop, 4 restart, 5 logs, on
+ * service name (name_len bytes; ignored by list). Writes text into out (cut at out_len) and its
+ * length to *n_out. Returns WASI_ESUCCESS, WASI_ENOENT (unknown service) or WASI_EINVAL (cmd).
+ * Stop kills the process and reaps it before returning; never blocks otherwise. */
+int svcmgr_control(uint32_t cmd, const char *name, uint32_t name_len, char *out, uint32_t out_len,
+                   uint32_t *n_out);
 
 #endif

@@ -20,6 +20,8 @@
 #include "kernel/printk.h"
 #include "kernel/proc/handle.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/svcmgr.h"
+#include "kernel/proc/svcmsg.h"
 #include "kernel/storage.h"
 #include "wasi/wasi_priv.h"
 
@@ -308,27 +310,95 @@ static int ext_getpid(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem
     return WASM_OK;
 }
 
+/* ---- walos_svc ------------------------------------------------------------------------------------ */
+
+/* control(cmd, name, name_len, out, out_len, n_out) -> errno */
+static int svc_control(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size)
+{
+    (void)call;
+    uint32_t name_len = (uint32_t)slots[2], out_len = (uint32_t)slots[4];
+    const char *name = wasi_guest(mem, mem_size, (uint32_t)slots[1], name_len);
+    char *out = wasi_guest(mem, mem_size, (uint32_t)slots[3], out_len);
+    uint8_t *n_g = wasi_guest(mem, mem_size, (uint32_t)slots[5], 4);
+    if (!name || !out || !n_g)
+        return ret(slots, WASI_EFAULT);
+    uint32_t n = 0;
+    int err = svcmgr_control((uint32_t)slots[0], name, name_len, out, out_len, &n);
+    memcpy(n_g, &n, 4);
+    return ret(slots, err);
+}
+
+/* send(ep, ep_len, msg, msg_len) -> errno */
+static int svc_send(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size)
+{
+    (void)call;
+    uint32_t ep_len = (uint32_t)slots[1], msg_len = (uint32_t)slots[3];
+    const char *ep = wasi_guest(mem, mem_size, (uint32_t)slots[0], ep_len);
+    const void *msg = wasi_guest(mem, mem_size, (uint32_t)slots[2], msg_len);
+    if (!ep || !msg)
+        return ret(slots, WASI_EFAULT);
+    return ret(slots, svcmsg_send(ep, ep_len, msg, msg_len));
+}
+
+/* listen(ep, ep_len) -> errno */
+static int svc_listen(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size)
+{
+    struct proc *self = call->host_data;
+    uint32_t ep_len = (uint32_t)slots[1];
+    const char *ep = wasi_guest(mem, mem_size, (uint32_t)slots[0], ep_len);
+    if (!ep)
+        return ret(slots, WASI_EFAULT);
+    return ret(slots, svcmsg_listen(self->pid, ep, ep_len));
+}
+
+/* recv(ep, ep_len, buf, buf_len, flags, n_out) -> errno; blocks (flags 0) while the queue is empty */
+static int svc_recv(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size)
+{
+    struct proc *self = call->host_data;
+    uint32_t ep_len = (uint32_t)slots[1], buf_len = (uint32_t)slots[3], flags = (uint32_t)slots[4];
+    const char *ep = wasi_guest(mem, mem_size, (uint32_t)slots[0], ep_len);
+    void *buf = wasi_guest(mem, mem_size, (uint32_t)slots[2], buf_len);
+    uint8_t *n_g = wasi_guest(mem, mem_size, (uint32_t)slots[5], 4);
+    if (!ep || !buf || !n_g)
+        return ret(slots, WASI_EFAULT);
+    if (flags > 1)
+        return ret(slots, WASI_EINVAL);
+    uint32_t n = 0;
+    int err = svcmsg_recv(self->pid, ep, ep_len, buf, buf_len, &n);
+    if (err == WASI_EAGAIN && flags == 0) {
+        proc_block_until(PROC_NO_DEADLINE); /* a send is an event */
+        return WASM_BLOCK;
+    }
+    memcpy(n_g, &n, 4);
+    return ret(slots, err);
+}
+
 struct ext_import {
+    const char *module;
     const char *name;
     const char *signature;
     wasm_host_fn handler;
 };
 
 static const struct ext_import imports[] = {
-    {"spawn",   "(iiiiiiiiii)i", ext_spawn},
-    {"wait",    "(iii)i",        ext_wait},
-    {"kill",    "(i)i",          ext_kill},
-    {"list",    "(iii)i",        ext_list},
-    {"pipe",    "(i)i",          ext_pipe},
-    {"sysinfo", "(i)i",          ext_sysinfo},
-    {"power",   "(i)i",          ext_power},
-    {"getpid",  "()i",           ext_getpid},
+    {"walos_proc", "spawn",   "(iiiiiiiiii)i", ext_spawn},
+    {"walos_proc", "wait",    "(iii)i",        ext_wait},
+    {"walos_proc", "kill",    "(i)i",          ext_kill},
+    {"walos_proc", "list",    "(iii)i",        ext_list},
+    {"walos_proc", "pipe",    "(i)i",          ext_pipe},
+    {"walos_proc", "sysinfo", "(i)i",          ext_sysinfo},
+    {"walos_proc", "power",   "(i)i",          ext_power},
+    {"walos_proc", "getpid",  "()i",           ext_getpid},
+    {"walos_svc",  "control", "(iiiiii)i",     svc_control},
+    {"walos_svc",  "send",    "(iiii)i",       svc_send},
+    {"walos_svc",  "listen",  "(ii)i",         svc_listen},
+    {"walos_svc",  "recv",    "(iiiiii)i",     svc_recv},
 };
 
 int walos_ext_link(struct proc *p, wasm_linker *l)
 {
     for (size_t i = 0; i < sizeof imports / sizeof imports[0]; i++) {
-        int rc = wasm_linker_define_func(l, "walos_proc", imports[i].name, imports[i].signature,
+        int rc = wasm_linker_define_func(l, imports[i].module, imports[i].name, imports[i].signature,
                                          imports[i].handler, p);
         if (rc != WASM_OK)
             return rc;

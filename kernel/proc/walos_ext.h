@@ -1,5 +1,6 @@
-/* kernel/proc/walos_ext.h — the kernel side of the walos_proc import module (/work ABI, written down
- * in sdk/walos.h by the userland side): spawn, wait, kill, list, pipe, sysinfo, power, getpid.
+/* kernel/proc/walos_ext.h — the kernel side of the walos_proc and walos_svc import modules (the ABI
+ * is written down in sdk/walos.h): spawn, wait, kill, list, pipe, sysinfo, power, getpid; control
+ * (kernel/proc/svcmgr.h), send, listen, recv (kernel/proc/svcmsg.h).
  *
  * Every function returns a WASI errno (0 = success) except getpid; guest pointers are checked
  * against the caller's memory (WASI_EFAULT). A child receives only the fds its parent hands it. */
@@ -10,7 +11,7 @@
 
 struct proc;
 
-/* Defines the walos_proc functions in l for process p (host_data = p, which outlives the store).
+/* Defines the walos_proc and walos_svc functions in l for process p (host_data = p, which outlives the store).
  * Returns WASM_OK or the linker's error. */
 int walos_ext_link(struct proc *p, wasm_linker *l);
 
