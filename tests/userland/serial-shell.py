@@ -6,7 +6,7 @@ Copies IMAGE (a walos disk image with its kernel), puts the freshly built progra
 with mtools, and boots it in QEMU (TCG, -cpu max, UEFI) with the
 command line `svc.dir=/test-shell-units` (the service manager starts the shell as it does at a normal
 boot), COM1 on this program's pipes, and drives the interactive shell like a person at a terminal: CR
-as Enter, backspace, Ctrl-U, Ctrl-W, arrows and history, a pipe, an unknown command, `exit` (the
+as Enter, backspace, Ctrl-U, Ctrl-W, arrows and history, a pipe, an unknown command, svc status/list/logs (when walos-svc.ready exists), `exit 0` (the
 service manager starts a new shell), then `poweroff` (QEMU exits 0). Prints one
 line per check ("ok NAME" / "FAIL NAME: why") and ends with "N passed, N failed[, N skipped]". Skips
 everything when the image, OVMF or the READY marker (the kernel has walos_proc: srv/rules.mk) is
@@ -50,12 +50,12 @@ def main():
         subprocess.run(["mmd", "-D", "s", "-i", esp, "::/test-shell-units"], env=env, check=True)
         subprocess.run(["mcopy", "-o", "-i", esp, os.path.join(ROOT, "srv/etc/services/shell.conf"),
                         "::/test-shell-units/"], env=env, check=True)
-        return boot(image)
+        return boot(image, srv_out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def boot(image):
+def boot(image, srv_out):
     cmd = ["qemu-system-x86_64", "-machine", "q35", "-cpu", "max", "-accel", "tcg", "-m", "512M",
            "-display", "none", "-no-reboot", "-monitor", "none", "-nic", "none",
            "-chardev", "stdio,id=com1,signal=off", "-serial", "chardev:com1",
@@ -67,7 +67,7 @@ def boot(image):
            "-fw_cfg", "name=opt/walos/cmdline,string=svc.dir=/test-shell-units"]
     qemu = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     log = []
-    results = {"pass": 0, "fail": 0}
+    results = {"pass": 0, "fail": 0, "skip": 0}
 
     def read_until(marker, seconds=60):
         """Collects serial output until marker shows up; returns the text since the call, or None."""
@@ -132,7 +132,18 @@ def boot(image):
                   ["\nleft\n"])
             check("serial-shell-unknown", "nosuch\r", "walos:/etc$ ", ["shell: nosuch: command not found"])
             check("serial-shell-ls", "ls services\r", "walos:/etc$ ", ["shell.conf"])
-            check("serial-shell-exit-restarted", "exit\r", PROMPT_ROOT,
+            check("serial-shell-cd-root", "cd\r", PROMPT_ROOT, [])
+            if os.path.exists(os.path.join(srv_out, "walos-svc.ready")):
+                check("serial-shell-svc-status", "svc status shell\r", PROMPT_ROOT,
+                      ["\nshell running pid="])
+                check("serial-shell-svc-list", "svc list\r", PROMPT_ROOT, ["\nshell running pid="])
+                check("serial-shell-svc-logs", "svc logs shell\r", PROMPT_ROOT, ["console"])
+                check("serial-shell-svc-unknown", "svc status nosuch\r", PROMPT_ROOT,
+                      ["svc: nosuch: no such service"])
+            else:
+                print("skip serial-shell-svc: the kernel has no walos_svc yet")
+                results["skip"] += 1
+            check("serial-shell-exit-restarted", "exit 0\r", PROMPT_ROOT,
                   ["svc: shell exited with status 0", "svc: shell started"])
             send("poweroff\r")
             try:
@@ -155,7 +166,7 @@ def boot(image):
         with open(os.path.join(log_dir, "serial-shell.log"), "w") as f:
             f.write("".join(log))
         print("serial log: build/test-logs/serial-shell.log")
-    print(f"{results['pass']} passed, {results['fail']} failed")
+    print(f"{results['pass']} passed, {results['fail']} failed, {results['skip']} skipped")
     return 1 if results["fail"] else 0
 
 
