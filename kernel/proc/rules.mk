@@ -26,3 +26,8 @@ $(BUILD)/proc-programs/%.wasm: tests/qemu/programs/proc/%.c
 
 .PHONY: proc-programs
 proc-programs: $(PROC_PROGRAM_WASM)
+
+# host unit tests (suite "unit") of what runs without the kernel
+UNIT_TESTS += test_svcmsg
+test_svcmsg_SRCS := tests/unit/proc/test_svcmsg.c kernel/proc/svcmsg.c
+test_svcmsg_CFLAGS := -Itests/unit -fsanitize=address,undefined -fno-sanitize-recover=undefined
