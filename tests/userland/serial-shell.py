@@ -3,14 +3,14 @@
 
 Copies IMAGE (a walos disk image with its kernel), puts the freshly built programs of SRV_OUT
 (*.wasm) into the copy's /bin and the shipped srv/etc/services/shell.conf alone in /test-shell-units
-with mtools, and boots it in QEMU (TCG, -cpu max, UEFI) with the
-command line `svc.dir=/test-shell-units` (the service manager starts the shell as it does at a normal
-boot), COM1 on this program's pipes, and drives the interactive shell like a person at a terminal: CR
-as Enter, backspace, Ctrl-U, Ctrl-W, arrows and history, a pipe, an unknown command, svc status/list/logs (when walos-svc.ready exists), `exit 0` (the
-service manager starts a new shell), then `poweroff` (QEMU exits 0). Prints one
-line per check ("ok NAME" / "FAIL NAME: why") and ends with "N passed, N failed[, N skipped]". Skips
-everything when the image, OVMF or the READY marker (the kernel has walos_proc: srv/rules.mk) is
-missing. Hard timeout: 180 s for the whole boot.
+with mtools, and boots it in QEMU (TCG, -cpu max, UEFI) with the command line
+`svc.dir=/test-shell-units`, so the service manager starts the shell as at a normal boot. COM1 is on
+this program's pipes; it drives the interactive shell like a person at a terminal: CR as Enter,
+backspace, Ctrl-U, Ctrl-W, arrows and history, a pipe, an unknown command, svc status/list/logs (when
+SRV_OUT/walos-svc.ready exists), `exit 0` (the service manager starts a new shell), then `poweroff`
+(QEMU exits 0). Prints one line per check ("ok NAME" / "FAIL NAME: why") and ends with
+"N passed, N failed, N skipped". Skips everything when the image, OVMF or READY (the kernel has
+walos_proc: srv/rules.mk) is missing. Hard timeout: 180 s for the whole boot.
 """
 import glob
 import os
