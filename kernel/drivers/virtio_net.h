@@ -23,7 +23,7 @@
 
 #define VIRTIO_NET_MAX_NICS 4
 #define VIRTIO_NET_RX_BUFS 128
-#define VIRTIO_NET_TX_BUFS 128
+#define VIRTIO_NET_TX_BUFS 256
 
 /* Called in IRQ context once per received frame (nb owned by the callee), and once with nb NULL
  * after each burst. */
