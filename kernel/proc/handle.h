@@ -37,6 +37,9 @@ void handle_close_all(struct proc *p);
 /* Moves what arrived on COM1 and the keyboard into the console input buffer; true when something
  * did (the scheduler then calls proc_event). Interrupts must be off or it may race the IRQ. */
 bool handle_console_pump(void);
+/* How many Ctrl-C (0x03) bytes the console has received (they are queued as input too): a parent
+ * parked in walos_proc wait returns EINTR when this changes. */
+unsigned long handle_console_interrupts(void);
 /* Whether console input is waiting. */
 bool handle_console_has_input(void);
 

@@ -42,6 +42,7 @@ static struct {
     uint8_t input[INPUT_BYTES];                /* console input ring */
     uint32_t in_head, in_len;
     uint64_t rand_state;                       /* fallback generator */
+    unsigned long interrupts;                  /* Ctrl-C bytes received */
 } pk;
 
 /* ---- objects and tables ---------------------------------------------------------------------- */
@@ -246,12 +247,16 @@ bool handle_console_pump(void)
         if (c < 0)
             return got;
         got = true;
+        if (c == 0x03)
+            pk.interrupts++;
         if (pk.in_len < INPUT_BYTES) /* a full ring drops input: nobody reads the console */
             pk.input[(pk.in_head + pk.in_len++) % INPUT_BYTES] = (uint8_t)c;
     }
 }
 
 bool handle_console_has_input(void) { return pk.in_len > 0; }
+
+unsigned long handle_console_interrupts(void) { return pk.interrupts; }
 
 /* ---- reading and writing --------------------------------------------------------------------- */
 

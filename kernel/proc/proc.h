@@ -56,6 +56,8 @@ struct proc {
     uint64_t cpu_ns;           /* time spent running */
     uint64_t deadline;         /* blocked: wake at this monotonic ns (PROC_NO_DEADLINE: none) */
     uint64_t block_events;     /* blocked: the event count when it blocked */
+    bool waiting;              /* parked in walos_proc wait (the call is retried) */
+    unsigned long wait_interrupts; /* console Ctrl-C count when that wait began */
     struct kobj *handles[PROC_HANDLES];
 };
 

@@ -181,9 +181,17 @@ static int ext_wait(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, 
     if (c->state != PROC_ZOMBIE) {
         if (flags == 1)
             return ret(slots, WASI_EAGAIN);
-        proc_block_until(PROC_NO_DEADLINE); /* a child's exit is an event */
+        if (!self->waiting) {
+            self->waiting = true;
+            self->wait_interrupts = handle_console_interrupts();
+        } else if (self->wait_interrupts != handle_console_interrupts()) {
+            self->waiting = false; /* Ctrl-C on the console: the caller decides (kill the child) */
+            return ret(slots, WASI_EINTR);
+        }
+        proc_block_until(PROC_NO_DEADLINE); /* a child's exit or console input is an event */
         return WASM_BLOCK;
     }
+    self->waiting = false;
     int32_t status = c->status;
     memcpy(status_g, &status, 4);
     proc_reap(c);
