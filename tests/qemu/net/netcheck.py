@@ -7,6 +7,8 @@ HTTP responder (kernel/net/netif_test.c) through QEMU's hostfwd on 127.0.0.1:POR
     netcheck.py PORT concurrent N    N keep-alive connections at once, 3 requests each, all must succeed
     netcheck.py PORT hostile         garbage, half-open and reset connections, oversized headers; then
                                      the responder must still answer
+    netcheck.py PORT flood N         N UDP datagrams of 1400 bytes as fast as possible to the forwarded
+                                     UDP port (same number), then the responder must still answer
     netcheck.py PORT stats           GET /stats (the kernel prints its counters on serial)
 
 Every network operation has a timeout; exit status 0 on success, 1 with a reason otherwise. Only
@@ -178,6 +180,22 @@ def cmd_hostile(port):
     print("netcheck: hostile traffic survived, responder still answers")
 
 
+def cmd_flood(port, n):
+    t0 = time.time()
+    payload = bytes(range(256)) * 5 + bytes(120)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+        for i in range(n):
+            try:
+                u.sendto(payload, (HOST, port))
+            except OSError:
+                pass
+    secs = time.time() - t0
+    status, body = get_once(port)
+    if status != 200 or body != b"walos net-echo\n":
+        fail(f"responder broken after the flood: {status} {body[:60]!r}")
+    print(f"netcheck: {n} UDP datagrams sent in {secs:.1f} s, responder still answers")
+
+
 def main():
     if len(sys.argv) < 3:
         fail(__doc__)
@@ -192,6 +210,8 @@ def main():
         cmd_concurrent(port, int(sys.argv[3]))
     elif what == "hostile":
         cmd_hostile(port)
+    elif what == "flood":
+        cmd_flood(port, int(sys.argv[3]))
     elif what == "stats":
         status, body = get_once(port, "/stats")
         if status != 200:
