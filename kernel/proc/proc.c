@@ -201,6 +201,7 @@ int proc_spawn(const struct proc_spawn_args *a)
 
     size_t len = 0;
     struct wasm_error err = {0};
+    struct proc *saved = sched.current;
     int rc = read_file(a->dir, a->path, &p->image, &len);
     if (rc) {
         printk("proc: spawn %s: cannot read it (WASI errno %d)\n", a->path, rc);
@@ -212,6 +213,10 @@ int proc_spawn(const struct proc_spawn_args *a)
         goto fail;
     }
     rc = WASI_ENOMEM;
+    /* platform calls made while setting the context up (wasi_ctx_set_stdio stats its handles) act
+     * on the current process's table: p's */
+    saved = sched.current;
+    sched.current = p;
     p->wasi = wasi_ctx_new(a->argc, a->argv, a->envc, a->env);
     if (!p->wasi)
         goto fail;
@@ -236,10 +241,7 @@ int proc_spawn(const struct proc_spawn_args *a)
     if (!l || wasi_link(p->wasi, l) != WASM_OK || walos_ext_link(p, l) != WASM_OK)
         goto fail;
     wasm_store_set_userdata(p->store, p);
-    struct proc *saved = sched.current;
-    sched.current = p; /* instantiation runs no guest code, but keep handles on p's table */
     int irc = wasm_linker_instantiate(l, p->module, &p->instance, &err);
-    sched.current = saved;
     if (irc != WASM_OK) {
         printk("proc: spawn %s: %s\n", a->path, err.message);
         rc = irc == WASM_ERR_NOMEM ? WASI_ENOMEM : WASI_ENOEXEC;
@@ -254,9 +256,11 @@ int proc_spawn(const struct proc_spawn_args *a)
     }
     if (!(p->exec = wasm_exec_new(p->store)))
         goto fail;
+    sched.current = saved;
     p->state = PROC_READY;
     return p->pid;
 fail:
+    sched.current = saved;
     proc_free_resources(p);
     p->state = PROC_FREE;
     return -rc;
