@@ -285,6 +285,12 @@ void proc_kill(struct proc *p, int32_t status)
     if (p->state == PROC_ZOMBIE || p->state == PROC_FREE)
         return;
     printk("proc: pid %d (%s) killed\n", p->pid, p->name);
+    if (p == sched.current) { /* its exec is on the C stack: end it once the engine returns */
+        p->kill_pending = true;
+        p->kill_status = status;
+        *wasm_exec_interrupt_flag(p->exec) = 1;
+        return;
+    }
     proc_exit(p, status);
 }
 
@@ -331,6 +337,10 @@ static void run_slice(struct proc *p)
     sched.flag = NULL;
     p->cpu_ns += timer_ns() - t0;
     sched.current = NULL;
+    if (p->kill_pending) {
+        proc_exit(p, p->kill_status);
+        return;
+    }
     switch (rc) {
     case WASM_YIELD: p->state = PROC_READY; break;
     case WASM_BLOCK: p->state = PROC_BLOCKED; break;

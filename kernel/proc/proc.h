@@ -57,6 +57,8 @@ struct proc {
     uint64_t deadline;         /* blocked: wake at this monotonic ns (PROC_NO_DEADLINE: none) */
     uint64_t block_events;     /* blocked: the event count when it blocked */
     bool waiting;              /* parked in walos_proc wait (the call is retried) */
+    bool kill_pending;         /* killed while running (from its own host call): ends at the yield */
+    int32_t kill_status;
     unsigned long wait_interrupts; /* console Ctrl-C count when that wait began */
     struct kobj *handles[PROC_HANDLES];
 };
@@ -87,7 +89,8 @@ struct proc *proc_current(void);
 struct proc *proc_get(int pid);
 /* The highest pid handed out so far (pids are never reused: 1 .. proc_max_pid()). */
 int proc_max_pid(void);
-/* Ends a live process with status; it becomes a zombie until reaped (proc_reap). */
+/* Ends a live process with status; it becomes a zombie until reaped (proc_reap). The running
+ * process (a host call of its own, e.g. `svc stop` of its own service) ends at its next safepoint. */
 void proc_kill(struct proc *p, int32_t status);
 /* Frees a zombie's slot. */
 void proc_reap(struct proc *p);
