@@ -302,7 +302,11 @@ void proc_reap(struct proc *p)
 
 static void report_trap(struct proc *p)
 {
-    printk("proc: pid %d (%s) trapped: %s\n", p->pid, p->name, wasm_exec_trap_message(p->exec));
+    const char *msg = wasm_exec_trap_message(p->exec);
+    printk("proc: pid %d (%s) trapped: %s\n", p->pid, p->name, msg);
+    size_t len = strlen(msg) < sizeof p->reason - 1 ? strlen(msg) : sizeof p->reason - 1;
+    memcpy(p->reason, msg, len);
+    p->reason[len] = 0;
     struct wasm_frame_info frames[8];
     uint32_t n = wasm_exec_backtrace(p->exec, frames, 8);
     for (uint32_t i = 0; i < n; i++)

@@ -53,6 +53,7 @@ struct proc {
     wasm_func *start, *entry;  /* the start function (may be NULL), then _start */
     int phase;                 /* 0: nothing called yet, 1: in start, 2: in _start */
     int32_t status;            /* exit status once a zombie */
+    char reason[64];           /* zombie after a trap: the trap message ("" otherwise) */
     uint64_t cpu_ns;           /* time spent running */
     uint64_t deadline;         /* blocked: wake at this monotonic ns (PROC_NO_DEADLINE: none) */
     uint64_t block_events;     /* blocked: the event count when it blocked */

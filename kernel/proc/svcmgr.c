@@ -163,6 +163,24 @@ static void rotate(const struct unit *u)
     vfs_node_release(dir);
 }
 
+/* Appends "msg\n" to the service's log file (stdout=FILE only): exits and traps are in the log too. */
+static void log_line(const struct service *s, const char *msg)
+{
+    if (s->unit.output != UNIT_OUTPUT_FILE)
+        return;
+    struct vfs_node *root = vfs_root(), *node = NULL;
+    struct vfs_file *f;
+    int err = root ? vfs_resolve(root, s->unit.stdout_path, &node) : FS_ENOENT;
+    vfs_node_release(root);
+    if (!err && vfs_open(node, VFS_O_WRITE | VFS_O_APPEND, &f) == FS_OK) {
+        size_t done;
+        vfs_write(f, msg, strlen(msg), &done);
+        vfs_write(f, "\n", 1, &done);
+        vfs_close(f);
+    }
+    vfs_node_release(node);
+}
+
 /* ---- starting and supervising ---------------------------------------------------------------------- */
 
 static int split(char *buf, uint32_t len, const char **v, int max)
@@ -243,15 +261,21 @@ bool svcmgr_poll(void)
         struct proc *p = s->pid ? proc_get(s->pid) : NULL;
         if (s->pid && (!p || p->state == PROC_ZOMBIE)) {
             int32_t status = p ? p->status : PROC_STATUS_KILLED;
+            char why[80] = "";
+            if (p && p->reason[0])
+                snprintf(why, sizeof why, " (trap: %s)", p->reason);
             if (p)
                 proc_reap(p);
             s->pid = 0;
             enum svcpolicy_action a = svcpolicy_event(&s->policy, SVC_EV_EXITED, now, status);
-            printk("svc: %s exited with status %d; %s", s->unit.name, (int)status,
-                   svcpolicy_state_name(s->policy.state));
-            if (s->policy.state == SVC_BACKOFF)
-                printk(", restart in %lu ms", (unsigned long)((s->policy.retry_at_ns - now) / 1000000));
-            printk("\n");
+            char msg[UNIT_NAME_MAX + 160];
+            int n = snprintf(msg, sizeof msg, "svc: %s exited with status %d%s; %s", s->unit.name,
+                             (int)status, why, svcpolicy_state_name(s->policy.state));
+            if (s->policy.state == SVC_BACKOFF && n > 0 && (size_t)n < sizeof msg)
+                snprintf(msg + n, sizeof msg - (size_t)n, ", restart in %lu ms",
+                         (unsigned long)((s->policy.retry_at_ns - now) / 1000000));
+            printk("%s\n", msg);
+            log_line(s, msg);
             act(s, a);
         }
         if (s->policy.state == SVC_BACKOFF && now >= svcpolicy_deadline(&s->policy))
