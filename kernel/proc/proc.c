@@ -484,11 +484,13 @@ int proc_boot(void)
             struct proc_spawn_args a = {.path = argv[0], .argc = argc, .argv = argv,
                                         .stdio = {-1, -1, -1}, .preopen_root = true,
                                         .max_memory_pages = mem_pages};
+            uint64_t t0 = timer_ns();
             int pid = proc_spawn(&a);
             if (pid < 0)
                 failures++;
             else
-                printk("proc: started pid %d: %s\n", pid, argv[0]);
+                printk("proc: started pid %d: %s (spawn %lu us)\n", pid, argv[0],
+                       (unsigned long)((timer_ns() - t0) / 1000));
             pids[nrun++] = pid;
         }
         s = e;
