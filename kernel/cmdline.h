@@ -14,8 +14,20 @@
  *   exit           end QEMU after boot and tests through isa-debug-exit (port 0xf4): value 0x10 when
  *                  every test passed (QEMU exits 0x21), 0x11 after a failure, a panic or a fatal
  *                  exception (QEMU exits 0x23). Without the device the write does nothing.
- *   poweroff       clean ACPI power-off (S5) after boot and tests
- *   reboot         reboot after boot (ACPI reset register, then keyboard controller, then triple fault)
+ *   poweroff       clean ACPI power-off (S5) after boot and tests, disks synced first
+ *   reboot         reboot after boot (ACPI reset register, then keyboard controller, then triple
+ *                  fault), disks synced first
+ *
+ * Switches read by other modules (each documented where it is handled):
+ *   run=PATH[,ARG...]  (repeatable) run programs at boot instead of the services, print
+ *                  "proc: N passed, N failed"; expect=N  the exit status counted as a pass;
+ *                  proc.mem=MIB  their memory limit                          (kernel/proc/proc.c)
+ *   svc=on|off, svc.dir=PATH, svc.time=S  the service manager on test boots, another unit
+ *                  directory, a supervision time limit                   (kernel/proc/svcmgr.c)
+ *   test=storage-write|storage-read|storage-blk|storage-crash|storage-bench,
+ *                  storage.crash_after=N  storage tests, power cut after N writes (kernel/storage.c)
+ *   test=net-echo  the in-kernel HTTP/1.1 responder on port 80; never returns
+ *                                                              (kernel/net/netif_test.c)
  *
  * Unknown words are ignored (tests use that to tag a boot, e.g. `screenshot`).
  * (the UEFI loader already puts the fw_cfg line into bootinfo->cmdline: it is appended only when

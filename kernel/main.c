@@ -154,6 +154,19 @@ static void com1_irq(struct trap_frame *f)
     apic_eoi();
 }
 
+/* set by the SCI; the power-off itself (disk sync first) runs outside interrupt context */
+static volatile bool power_button_pressed;
+
+/* ends the boot in order: disks synced first (a panic calls power_off directly instead) */
+static _Noreturn void orderly_power(bool reboot)
+{
+    if (storage_sync())
+        printk("power: disk sync failed\n");
+    if (reboot)
+        power_reboot();
+    power_off();
+}
+
 /* the ACPI SCI: the power button (QEMU: window closed, or `system_powerdown`) powers off cleanly */
 static void sci_irq(struct trap_frame *f)
 {
@@ -162,8 +175,17 @@ static void sci_irq(struct trap_frame *f)
     apic_eoi();
     if (button) {
         printk("acpi: power button pressed\n");
-        power_off();
+        power_button_pressed = true;
     }
+}
+
+/* the scheduler's poll hook and the idle loop's: network timers, a pending power-button press */
+static bool main_poll(void)
+{
+    netif_poll();
+    if (power_button_pressed)
+        orderly_power(false);
+    return false;
 }
 
 static void interrupts_init(void)
@@ -220,6 +242,7 @@ static _Noreturn void idle(void)
             c = ps2_getc();
         if (c < 0) {
             sti_hlt();
+            main_poll();
             continue;
         }
         sti();
@@ -257,12 +280,13 @@ static void kmain_late(void *arg)
     boot.failures += storage_init(&boot.info); /* disks, root mount, test=storage-* */
     boot.failures += netif_init(); /* NICs, stack, DHCP, test=net-echo */
     run_tests();
+    proc_add_poll_hook(main_poll);
     boot.failures += proc_boot(); /* run= switches: programs from the root filesystem */
     if (cmdline_has("exit"))
         power_debug_exit(boot.failures ? CMDLINE_EXIT_FAIL : CMDLINE_EXIT_PASS);
     if (cmdline_has("poweroff"))
-        power_off();
+        orderly_power(false);
     if (cmdline_has("reboot"))
-        power_reboot();
+        orderly_power(true);
     idle();
 }

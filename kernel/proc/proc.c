@@ -40,10 +40,27 @@ static struct {
     int next_pid;
     int cursor;                    /* round robin: the slot after the last one run */
     bool tick_installed;
-    bool (*poll_hook)(void);       /* the service manager's supervision */
+    bool (*poll_hooks[PROC_POLL_HOOKS])(void); /* service supervision, network timers, ... */
 } sched;
 
-void proc_set_poll_hook(bool (*hook)(void)) { sched.poll_hook = hook; }
+int proc_add_poll_hook(bool (*hook)(void))
+{
+    for (int i = 0; i < PROC_POLL_HOOKS; i++)
+        if (!sched.poll_hooks[i] || sched.poll_hooks[i] == hook) {
+            sched.poll_hooks[i] = hook;
+            return 0;
+        }
+    return -1;
+}
+
+/* runs every poll hook; true when one of them still has work */
+static bool run_poll_hooks(void)
+{
+    bool busy = false;
+    for (int i = 0; i < PROC_POLL_HOOKS && sched.poll_hooks[i]; i++)
+        busy |= sched.poll_hooks[i]();
+    return busy;
+}
 
 struct proc *proc_current(void) { return sched.current; }
 
@@ -399,7 +416,7 @@ static bool sched_step(void)
     if (handle_console_pump())
         proc_event();
     sti();
-    bool hook_busy = sched.poll_hook && sched.poll_hook();
+    bool hook_busy = run_poll_hooks();
     wake_blocked();
     struct proc *p = pick_next();
     if (p) {

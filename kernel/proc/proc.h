@@ -103,9 +103,12 @@ void proc_block_until(uint64_t deadline_ns);
 /* Something a blocked process may wait for happened (input, pipe, exit): retry the blocked ones. */
 void proc_event(void);
 
-/* A function the scheduler calls on every pass (the service manager's supervision); it returns
- * true while it still has work, which keeps proc_run going with no process alive. */
-void proc_set_poll_hook(bool (*hook)(void));
+/* Adds a function the scheduler calls on every pass, in the order added (the service manager's
+ * supervision, the network's timers); it returns true while it still has work, which keeps proc_run
+ * going with no process alive. Adding the same hook twice keeps one. Returns 0, or -1 when all
+ * PROC_POLL_HOOKS places are taken. Not for interrupt context. */
+#define PROC_POLL_HOOKS 4
+int proc_add_poll_hook(bool (*hook)(void));
 
 /* Runs the scheduler until no process is alive and the poll hook has no work (zombies stay for
  * their reaper), or until the monotonic time `until_ns` (UINT64_MAX: no limit). */

@@ -87,6 +87,12 @@ static void load_unit(struct vfs_node *dir, const char *dir_path, const struct v
     } else if (unit_parse(path, text, len, &s->unit, msg, sizeof msg) != 0) {
         printk("svc: %s; skipped\n", msg);
         kfree(s);
+    } else if (s->unit.listen_port) {
+        /* socket activation needs the kernel's socket platform (plat_sock_*), not wired yet: a
+         * service started without its socket would only fail and restart forever */
+        printk("svc: %s: listen=tcp:%u needs kernel sockets, not implemented yet; not started\n",
+               path, s->unit.listen_port);
+        kfree(s);
     } else {
         svcpolicy_init(&s->policy, s->unit.restart, NULL);
         svc.svcs[svc.count++] = s;
@@ -233,9 +239,6 @@ static void start(struct service *s)
         svcpolicy_event(&s->policy, SVC_EV_SPAWN_FAILED, now, 127);
         return;
     }
-    if (u->listen_port)
-        printk("svc: %s: listen=tcp:%u not supported yet (no kernel sockets); started without it\n",
-               u->name, u->listen_port);
     s->pid = pid;
     svcpolicy_event(&s->policy, SVC_EV_SPAWNED, now, 0);
     printk("svc: %s started (pid %d, restarts %u)\n", u->name, pid, s->policy.restarts);
@@ -376,7 +379,7 @@ int svcmgr_boot(void)
             printk("svc: %s: on an after= cycle; not started\n", units[i].name);
     kfree(units);
     printk("svc: starting %d service(s) from %s\n", n, dir);
-    proc_set_poll_hook(svcmgr_poll);
+    proc_add_poll_hook(svcmgr_poll);
     for (int i = 0; i < n; i++) {
         struct service *s = svc.svcs[order[i]];
         act(s, svcpolicy_event(&s->policy, SVC_EV_START, timer_ns(), 0));
