@@ -23,7 +23,12 @@ $(BENCH_DIR)/memops-bulk.native: $(SHARED)/bench/memops.c
 .PHONY: bench bench-programs
 bench-programs: $(BENCH_WASM) $(BENCH_NATIVE)
 # WASM3=/path/to/wasm3 adds the side-by-side column; BENCH=fib,sieve picks programs; REPEAT=N takes the
-# median of N runs.
+# median of N runs. Then the other measures, one after the other: the cost of a WASI call next to a
+# Linux syscall (tests/wasi/rules.mk), boot times (kernel/rules.mk), disk throughput in QEMU
+# (kernel/drivers/rules.mk).
 bench: bench-programs $(BUILD)/walos-run
 	@python3 bench/run --dir $(BENCH_DIR) --walos-run $(BUILD)/walos-run \
 	    $(if $(WASM3),--wasm3 $(WASM3)) $(if $(BENCH),--only $(BENCH)) $(if $(REPEAT),--repeat $(REPEAT))
+	@$(MAKE) --no-print-directory wasi-call-bench
+	@$(MAKE) --no-print-directory kernel-boottime
+	@$(MAKE) --no-print-directory storage-bench

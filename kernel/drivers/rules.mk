@@ -10,4 +10,3 @@ test_virtq_SRCS := tests/unit/drivers/test_virtq.c kernel/drivers/virtio.c
 .PHONY: storage-bench
 storage-bench: $(ISO)
 	@tests/qemu/storage/bench.sh $(ISO) $(BUILD)/storage-bench
-bench: storage-bench
