@@ -88,7 +88,7 @@ __attribute__((noinline)) int exec_safepoint(const uint32_t *ip, uint64_t *fp, s
         x->fuel_left = INT64_MAX / 2;
     }
     if (!x->interrupt)
-        return exec_handler_at(ip)(ip, fp, x->inst->mem0->data, x);
+        return exec_handler_at(ip)(ip, fp, x->inst->mem0->data, 0, x);
     x->interrupt = 0;
     x->ip = ip;
     x->fp = fp;
@@ -157,7 +157,7 @@ __attribute__((noinline)) static int call_slow(const uint32_t *ip, uint64_t *fp,
 /* The slow path of the call ops, with a handler's signature so that the call handlers reach it by
  * a tail call and keep no stack frame: the callee and its arguments wait in x->pending_*. */
 __attribute__((noinline)) static int call_slow_op(const uint32_t *ip, uint64_t *fp, uint8_t *mem,
-                                                  struct wasm_exec *x)
+                                                  uint64_t r, struct wasm_exec *x)
 {
     int st = call_slow(ip, fp, x, x->pending_func, x->pending_args, x->pending_ret);
     if (st != EXEC_CONTINUE)
@@ -175,7 +175,7 @@ __attribute__((noinline)) static int call_slow_op(const uint32_t *ip, uint64_t *
             x->pending_func = f;                                                     \
             x->pending_args = args;                                                  \
             x->pending_ret = ret_ip;                                                 \
-            __attribute__((musttail)) return call_slow_op(ip, fp, mem, x);           \
+            __attribute__((musttail)) return call_slow_op(ip, fp, mem, r, x);           \
         }                                                                            \
         struct exec_frame *rec_ = x->frame_top++;                                    \
         rec_->ret_ip = ret_ip;                                                       \
@@ -397,7 +397,7 @@ static int run(struct wasm_exec *x, const uint32_t *ip, uint64_t *fp)
 {
     x->state = EXEC_SUSPENDED;  /* running; set to DONE or SUSPENDED by whoever stops */
     x->mem_size = x->inst->mem0->size;
-    return exec_handler_at(ip)(ip, fp, x->inst->mem0->data, x);
+    return exec_handler_at(ip)(ip, fp, x->inst->mem0->data, 0, x);
 }
 
 /* A call of f at the bottom of the stacks: args are in stack[0..). */

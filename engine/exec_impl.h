@@ -7,7 +7,9 @@
  * ends its chain by returning a status (enum wasm_status): the C entry (exec.c run) gets it.
  *
  * VM registers (the arguments): ip (current instruction), fp (frame base in the value stack), mem
- * (memory 0 base of the running instance), x (the exec: everything else). Invariant kept by every
+ * (memory 0 base of the running instance), r (scratch: no meaning; it only occupies rcx, the
+ * variable shift count register, so shift/rotate handlers need not save x around it — they pass
+ * their count on as r), x (the exec: everything else). Invariant kept by every
  * handler that can change memory 0 or the instance (calls, returns, memory.grow, host calls): after
  * it, mem and x->mem_size are reloaded from x->inst->mem0 (RELOAD_MEM).
  *
@@ -20,10 +22,10 @@
 #include "engine/ops.h"
 #include "engine/runtime.h"
 
-typedef int (*exec_op)(const uint32_t *ip, uint64_t *fp, uint8_t *mem, struct wasm_exec *x);
+typedef int (*exec_op)(const uint32_t *ip, uint64_t *fp, uint8_t *mem, uint64_t r, struct wasm_exec *x);
 
 #define EXEC_OP_DECL(name, words) \
-    int exec_op_##name(const uint32_t *ip, uint64_t *fp, uint8_t *mem, struct wasm_exec *x);
+    int exec_op_##name(const uint32_t *ip, uint64_t *fp, uint8_t *mem, uint64_t r, struct wasm_exec *x);
 EXEC_OPS(EXEC_OP_DECL)
 #undef EXEC_OP_DECL
 
@@ -32,7 +34,7 @@ extern const exec_op exec_handlers[OPC_COUNT];
 
 #define OP(name)                                                                                  \
     int exec_op_##name(const uint32_t *ip, uint64_t *fp, __attribute__((unused)) uint8_t *mem,   \
-                       struct wasm_exec *x)
+                       __attribute__((unused)) uint64_t r, struct wasm_exec *x)
 
 #define U(i) (ip[2 + (i)])          /* operand word i */
 #define S(i) (fp[ip[2 + (i)]])      /* the slot named by operand word i */
@@ -45,7 +47,7 @@ static inline exec_op exec_handler_at(const uint32_t *ip)
     return h;
 }
 
-#define DISPATCH() __attribute__((musttail)) return exec_handler_at(ip)(ip, fp, mem, x)
+#define DISPATCH() __attribute__((musttail)) return exec_handler_at(ip)(ip, fp, mem, r, x)
 #define NEXT(n)           \
     do {                  \
         ip += 2 + (n);    \

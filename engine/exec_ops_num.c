@@ -10,6 +10,11 @@
     OP(name) { uint32_t a = (uint32_t)S(1), b = (uint32_t)S(2); S(0) = (uint32_t)(expr); NEXT(3); }
 #define IMM_I32(name, expr) \
     OP(name) { uint32_t a = (uint32_t)S(1), b = U(2); S(0) = (uint32_t)(expr); NEXT(3); }
+/* shift/rotate: the count (already in rcx for the shift) goes on as r (exec_impl.h) */
+#define SH_I32(name, b_expr, expr) \
+    OP(name) { uint32_t a = (uint32_t)S(1), b = (b_expr); S(0) = (uint32_t)(expr); r = b; NEXT(3); }
+#define SH_I64(name, b_expr, expr) \
+    OP(name) { uint64_t a = S(1), b = (b_expr); S(0) = (uint64_t)(expr); r = b; NEXT(3); }
 #define UN_I32(name, expr) \
     OP(name) { uint32_t a = (uint32_t)S(1); S(0) = (uint32_t)(expr); NEXT(2); }
 #define BIN_I64(name, expr) \
@@ -59,11 +64,11 @@ BIN_I32(i32_mul, a * b)
 BIN_I32(i32_and, a & b)
 BIN_I32(i32_or, a | b)
 BIN_I32(i32_xor, a ^ b)
-BIN_I32(i32_shl, a << (b & 31))
-BIN_I32(i32_shr_s, SI32(a) >> (b & 31))
-BIN_I32(i32_shr_u, a >> (b & 31))
-BIN_I32(i32_rotl, rotl32(a, b))
-BIN_I32(i32_rotr, rotr32(a, b))
+SH_I32(i32_shl, (uint32_t)S(2), a << (b & 31))
+SH_I32(i32_shr_s, (uint32_t)S(2), SI32(a) >> (b & 31))
+SH_I32(i32_shr_u, (uint32_t)S(2), a >> (b & 31))
+SH_I32(i32_rotl, (uint32_t)S(2), rotl32(a, b))
+SH_I32(i32_rotr, (uint32_t)S(2), rotr32(a, b))
 
 OP(i32_div_s)
 {
@@ -112,11 +117,11 @@ BIN_I64(i64_mul, a * b)
 BIN_I64(i64_and, a & b)
 BIN_I64(i64_or, a | b)
 BIN_I64(i64_xor, a ^ b)
-BIN_I64(i64_shl, a << (b & 63))
-BIN_I64(i64_shr_s, SI64(a) >> (b & 63))
-BIN_I64(i64_shr_u, a >> (b & 63))
-BIN_I64(i64_rotl, rotl64(a, b))
-BIN_I64(i64_rotr, rotr64(a, b))
+SH_I64(i64_shl, (uint64_t)S(2), a << (b & 63))
+SH_I64(i64_shr_s, (uint64_t)S(2), SI64(a) >> (b & 63))
+SH_I64(i64_shr_u, (uint64_t)S(2), a >> (b & 63))
+SH_I64(i64_rotl, (uint64_t)S(2), rotl64(a, b))
+SH_I64(i64_rotr, (uint64_t)S(2), rotr64(a, b))
 
 OP(i64_div_s)
 {
@@ -171,11 +176,11 @@ IMM_I32(i32_mul_imm, a * b)
 IMM_I32(i32_and_imm, a & b)
 IMM_I32(i32_or_imm, a | b)
 IMM_I32(i32_xor_imm, a ^ b)
-IMM_I32(i32_shl_imm, a << (b & 31))
-IMM_I32(i32_shr_s_imm, SI32(a) >> (b & 31))
-IMM_I32(i32_shr_u_imm, a >> (b & 31))
-IMM_I32(i32_rotl_imm, rotl32(a, b))
-IMM_I32(i32_rotr_imm, rotr32(a, b))
+SH_I32(i32_shl_imm, U(2), a << (b & 31))
+SH_I32(i32_shr_s_imm, U(2), SI32(a) >> (b & 31))
+SH_I32(i32_shr_u_imm, U(2), a >> (b & 31))
+SH_I32(i32_rotl_imm, U(2), rotl32(a, b))
+SH_I32(i32_rotr_imm, U(2), rotr32(a, b))
 IMM_I32(i32_eq_imm, a == b)
 IMM_I32(i32_ne_imm, a != b)
 IMM_I32(i32_lt_s_imm, SI32(a) < SI32(b))
@@ -192,11 +197,11 @@ IMM_I64(i64_mul_imm, a * b)
 IMM_I64(i64_and_imm, a & b)
 IMM_I64(i64_or_imm, a | b)
 IMM_I64(i64_xor_imm, a ^ b)
-IMM_I64(i64_shl_imm, a << (b & 63))
-IMM_I64(i64_shr_s_imm, SI64(a) >> (b & 63))
-IMM_I64(i64_shr_u_imm, a >> (b & 63))
-IMM_I64(i64_rotl_imm, rotl64(a, b))
-IMM_I64(i64_rotr_imm, rotr64(a, b))
+SH_I64(i64_shl_imm, (uint64_t)(int64_t)(int32_t)U(2), a << (b & 63))
+SH_I64(i64_shr_s_imm, (uint64_t)(int64_t)(int32_t)U(2), SI64(a) >> (b & 63))
+SH_I64(i64_shr_u_imm, (uint64_t)(int64_t)(int32_t)U(2), a >> (b & 63))
+SH_I64(i64_rotl_imm, (uint64_t)(int64_t)(int32_t)U(2), rotl64(a, b))
+SH_I64(i64_rotr_imm, (uint64_t)(int64_t)(int32_t)U(2), rotr64(a, b))
 IMM_I64(i64_eq_imm, a == b)
 IMM_I64(i64_ne_imm, a != b)
 IMM_I64(i64_lt_s_imm, SI64(a) < SI64(b))
