@@ -15,6 +15,7 @@
 #include "kernel/drivers/pci.h"
 #include "kernel/drivers/virtio_blk.h"
 #include "kernel/fs/bcache.h"
+#include "kernel/fs/devfs.h"
 #include "kernel/fs/fat32.h"
 #include "kernel/fs/gpt.h"
 #include "kernel/fs/ramfs.h"
@@ -26,16 +27,21 @@
 #include "kernel/mm/memlayout.h"
 #include "kernel/mm/vmm.h"
 #include "kernel/printk.h"
+#include "kernel/proc/handle.h"
+#include "kernel/proc/proc.h"
 
 #define TMP_BYTES_MAX (16ULL << 20) /* the /tmp ramfs's data budget */
 #define ROOT_RAM_BYTES_MAX (32ULL << 20)
 #define NS_PER_SEC 1000000000ULL
+#define FLUSH_PERIOD_NS (5 * NS_PER_SEC) /* periodic write-back of the block cache */
 
 static struct {
     struct gpt_part_device part;  /* the boot partition as a block device */
     struct fat32 *fat;            /* the root volume, NULL when the root is a ramfs */
     struct ramfs *root_ram;
     struct ramfs *tmp;
+    uint64_t next_flush_ns;       /* timer_ns() of the next periodic flush */
+    uint64_t flushes;             /* periodic flushes done */
 } st;
 
 static int64_t clock_seconds(void *ctx)
@@ -147,6 +153,55 @@ static void mount_tmp(void)
     vfs_node_release(tmp_root);
     if (err != FS_OK)
         printk("storage: mounting /tmp failed (%d)\n", err);
+}
+
+static int dev_random(void *buf, size_t len)
+{
+    return plat_random(buf, len);
+}
+
+/* /dev: a devfs over the console and RDRAND. "/dev" is made on the root volume at first boot. */
+static void mount_dev(void)
+{
+    struct vfs_node *root = vfs_root(), *dir = NULL;
+    if (!root)
+        return;
+    int err = vfs_lookup(root, "dev", 3, &dir);
+    if (err == FS_ENOENT && (err = vfs_mkdir(root, "dev", 3, &dir)) == FS_OK)
+        vfs_sync(root);
+    vfs_node_release(root);
+    if (err != FS_OK) {
+        printk("storage: no /dev directory (%d): /dev not mounted\n", err);
+        return;
+    }
+    vfs_node_release(dir);
+    static const struct devfs_hooks hooks = {
+        .console_read = handle_console_take,
+        .console_write = handle_console_out,
+        .random = dev_random,
+    };
+    struct vfs_node *dev_root = NULL;
+    if (devfs_create(&hooks, &dev_root) != FS_OK)
+        return;
+    err = vfs_mount("/dev", dev_root);
+    vfs_node_release(dev_root);
+    if (err != FS_OK)
+        printk("storage: mounting /dev failed (%d)\n", err);
+}
+
+/* The scheduler's poll hook: every FLUSH_PERIOD_NS, writes back what the filesystems hold dirty
+ * (a sync with nothing dirty costs only the device flushes). Never keeps the scheduler busy. */
+static bool storage_poll(void)
+{
+    uint64_t now = timer_ns();
+    if (now < st.next_flush_ns)
+        return false;
+    st.next_flush_ns = now + FLUSH_PERIOD_NS;
+    int err = storage_sync();
+    st.flushes++;
+    if (err != FS_OK)
+        printk("storage: periodic flush failed (%d)\n", err);
+    return false;
 }
 
 static void mount_root(const struct bootinfo *bi)
@@ -590,6 +645,10 @@ int storage_init(const struct bootinfo *bi)
     else
         mount_ram_root("no PCI bus");
     mount_tmp();
+    mount_dev();
+    st.next_flush_ns = timer_ns() + FLUSH_PERIOD_NS;
+    if (proc_add_poll_hook(storage_poll) != 0)
+        printk("storage: no poll hook place: no periodic flush\n");
     printk("storage: up in %lu ms (PCI scan, disks, partition table, root and /tmp mounts)\n",
            (timer_ns() - t0) / 1000000);
     return run_tests();

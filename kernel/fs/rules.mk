@@ -8,7 +8,7 @@
 
 FS_SRCS := kernel/fs/bcache.c kernel/fs/gpt.c kernel/fs/fat32.c kernel/fs/fat32_dir.c \
     kernel/fs/fat32_name.c kernel/fs/fat32_file.c kernel/fs/vfs.c kernel/fs/ramfs.c \
-    kernel/fs/blockfault.c
+    kernel/fs/blockfault.c kernel/fs/devfs.c
 KERNEL_SRCS += $(FS_SRCS)
 FS_TEST_DIR := $(BUILD)/fs-test
 FS_TESTS := test_bcache test_gpt test_vfs test_fat32 test_fat32_ops

@@ -42,5 +42,9 @@ bool handle_console_pump(void);
 unsigned long handle_console_interrupts(void);
 /* Whether console input is waiting. */
 bool handle_console_has_input(void);
+/* Takes up to len bytes of console input (after a pump); 0 when none wait. Never blocks (/dev/console). */
+size_t handle_console_take(void *buf, size_t len);
+/* Writes to the console: COM1 and the framebuffer (/dev/console, and the console handle). */
+void handle_console_out(const void *buf, size_t len);
 
 #endif

@@ -268,18 +268,29 @@ static int would_block(const struct kobj *o)
     return PLAT_WOULD_BLOCK;
 }
 
-static int console_read(struct kobj *o, const struct plat_iovec *iov, size_t count, size_t *n_out)
+size_t handle_console_take(void *buf, size_t len)
 {
     bool on = irq_save();
     handle_console_pump();
     size_t n = 0;
-    for (size_t i = 0; i < count; i++)
-        for (size_t j = 0; j < iov[i].len && pk.in_len; j++, n++) {
-            ((uint8_t *)iov[i].buf)[j] = pk.input[pk.in_head];
-            pk.in_head = (pk.in_head + 1) % INPUT_BYTES;
-            pk.in_len--;
-        }
+    for (; n < len && pk.in_len; n++) {
+        ((uint8_t *)buf)[n] = pk.input[pk.in_head];
+        pk.in_head = (pk.in_head + 1) % INPUT_BYTES;
+        pk.in_len--;
+    }
     irq_restore(on);
+    return n;
+}
+
+static int console_read(struct kobj *o, const struct plat_iovec *iov, size_t count, size_t *n_out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        size_t got = handle_console_take(iov[i].buf, iov[i].len);
+        n += got;
+        if (got < iov[i].len)
+            break;
+    }
     *n_out = n;
     bool want = false;
     for (size_t i = 0; i < count; i++)
@@ -287,7 +298,7 @@ static int console_read(struct kobj *o, const struct plat_iovec *iov, size_t cou
     return n || !want ? WASI_ESUCCESS : would_block(o);
 }
 
-static void console_out(const void *buf, size_t len)
+void handle_console_out(const void *buf, size_t len)
 {
     serial_write(buf, len);
     console_write(buf, len);
@@ -367,7 +378,7 @@ int plat_fd_write(plat_handle h, const struct plat_iovec *iov, size_t count, siz
     switch (o->type) {
     case KOBJ_CONSOLE:
         for (size_t i = 0; i < count; i++) {
-            console_out(iov[i].buf, iov[i].len);
+            handle_console_out(iov[i].buf, iov[i].len);
             *n_out += iov[i].len;
         }
         return WASI_ESUCCESS;
