@@ -1,7 +1,7 @@
 /* kernel/fs/devfs.c — /dev: null, zero, random, urandom, console (contract in devfs.h).
  *
  * Layer above: kernel/fs/vfs.c through devfs_ops. Layer below: the hooks given at creation. All nodes
- * live in one allocation made once and never freed, so release only counts; node identity is the
+ * live in one allocation, freed only by devfs_destroy, so release only counts; node identity is the
  * address, as the VFS requires. */
 #include "kernel/fs/devfs.h"
 #include "kernel/fs/fs_alloc.h"
@@ -52,6 +52,16 @@ int devfs_create(const struct devfs_hooks *hooks, struct vfs_node **root_out)
     }
     fs->nodes[DEV_ROOT].vn.refs = 1;
     *root_out = &fs->nodes[DEV_ROOT].vn;
+    return FS_OK;
+}
+
+int devfs_destroy(struct vfs_node *root)
+{
+    struct devfs *fs = dnode(root)->fs;
+    for (int k = 1; k < DEV_COUNT; k++)
+        if (fs->nodes[k].vn.refs > 0)
+            return FS_EBUSY;
+    kfree(fs);
     return FS_OK;
 }
 

@@ -21,7 +21,10 @@ struct devfs_hooks {
 };
 
 /* Creates the filesystem; *root_out = its root directory (one reference, for vfs_mount). The hooks
- * are copied. FS_OK or FS_ENOMEM. The filesystem lives until the kernel stops. */
+ * are copied. FS_OK or FS_ENOMEM. The filesystem lives until devfs_destroy (the kernel's: forever). */
 int devfs_create(const struct devfs_hooks *hooks, struct vfs_node **root_out);
+/* Frees the filesystem of root (a devfs root, whose references are all given back). FS_EBUSY (nothing
+ * freed) while a device node is still referenced. The kernel never calls it; the tests do. */
+int devfs_destroy(struct vfs_node *root);
 
 #endif

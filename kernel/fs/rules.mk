@@ -11,7 +11,7 @@ FS_SRCS := kernel/fs/bcache.c kernel/fs/gpt.c kernel/fs/fat32.c kernel/fs/fat32_
     kernel/fs/blockfault.c kernel/fs/devfs.c
 KERNEL_SRCS += $(FS_SRCS)
 FS_TEST_DIR := $(BUILD)/fs-test
-FS_TESTS := test_bcache test_gpt test_vfs test_fat32 test_fat32_ops
+FS_TESTS := test_bcache test_gpt test_vfs test_fat32 test_fat32_ops test_devfs
 FS_TEST_BINS := $(addprefix $(BUILD)/host/fs/,$(FS_TESTS))
 FS_TEST_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FS_FREESTANDING_OBJS := $(patsubst kernel/fs/%.c,$(BUILD)/fs-freestanding/%.o,$(FS_SRCS))
