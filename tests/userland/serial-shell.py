@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
-"""tests/userland/serial-shell.py IMAGE SRV_OUT READY — types into walos's shell over the serial console.
+"""tests/userland/serial-shell.py IMAGE SRV_OUT — types into walos's shell over the serial console.
 
 Copies IMAGE (a walos disk image with its kernel), puts the freshly built programs of SRV_OUT
 (*.wasm) into the copy's /bin and the shipped srv/etc/services/shell.conf alone in /test-shell-units
 with mtools, and boots it in QEMU (TCG, -cpu max, UEFI) with the command line
 `svc.dir=/test-shell-units`, so the service manager starts the shell as at a normal boot. COM1 is on
 this program's pipes; it drives the interactive shell like a person at a terminal: CR as Enter,
-backspace, Ctrl-U, Ctrl-W, arrows and history, a pipe, an unknown command, svc status/list/logs (when
-SRV_OUT/walos-svc.ready exists), `exit 0` (the service manager starts a new shell), then `poweroff`
+backspace, Ctrl-U, Ctrl-W, arrows and history, a pipe, an unknown command, svc status/list/logs,
+`exit 0` (the service manager starts a new shell), then `poweroff`
 (QEMU exits 0). Prints one line per check ("ok NAME" / "FAIL NAME: why") and ends with
-"N passed, N failed, N skipped". Skips everything when the image, OVMF or READY (the kernel has
-walos_proc: srv/rules.mk) is missing. Hard timeout: 180 s for the whole boot.
+"N passed, N failed, N skipped". A missing image or OVMF is a failure (the suite builds the image
+first: srv/rules.mk). Hard timeout: 180 s for the whole boot.
 """
 import glob
 import os
@@ -31,13 +31,13 @@ ESP_OFFSET = 2048 * 512  # tools/mkimg puts the ESP at LBA 2048
 
 
 def main():
-    src_image, srv_out, ready = sys.argv[1:4]
-    need = [src_image, ready, f"{OVMF}/OVMF_CODE_4M.fd", f"{OVMF}/OVMF_VARS_4M.fd"]
+    src_image, srv_out = sys.argv[1:3]
+    need = [src_image, f"{OVMF}/OVMF_CODE_4M.fd", f"{OVMF}/OVMF_VARS_4M.fd"]
     missing = [p for p in need if not os.path.exists(p)]
     if missing:
-        print(f"skip serial-shell: missing {', '.join(missing)} (build the kernel and `make qemu-walos-media`)")
-        print("0 passed, 0 failed, 1 skipped")
-        return 0
+        print(f"FAIL serial-shell: missing {', '.join(missing)} (`make qemu-walos-media` builds the image)")
+        print("0 passed, 1 failed, 0 skipped")
+        return 1
     tmp = tempfile.mkdtemp(prefix="walos-serial-shell.")
     try:
         image = os.path.join(tmp, "walos.img")
@@ -133,16 +133,12 @@ def boot(image, srv_out):
             check("serial-shell-unknown", "nosuch\r", "walos:/etc$ ", ["shell: nosuch: command not found"])
             check("serial-shell-ls", "ls services\r", "walos:/etc$ ", ["shell.conf"])
             check("serial-shell-cd-root", "cd\r", PROMPT_ROOT, [])
-            if os.path.exists(os.path.join(srv_out, "walos-svc.ready")):
-                check("serial-shell-svc-status", "svc status shell\r", PROMPT_ROOT,
-                      ["\nshell running pid="])
-                check("serial-shell-svc-list", "svc list\r", PROMPT_ROOT, ["\nshell running pid="])
-                check("serial-shell-svc-logs", "svc logs shell\r", PROMPT_ROOT, ["console"])
-                check("serial-shell-svc-unknown", "svc status nosuch\r", PROMPT_ROOT,
-                      ["svc: nosuch: no such service"])
-            else:
-                print("skip serial-shell-svc: the kernel has no walos_svc yet")
-                results["skip"] += 1
+            check("serial-shell-svc-status", "svc status shell\r", PROMPT_ROOT,
+                  ["\nshell running pid="])
+            check("serial-shell-svc-list", "svc list\r", PROMPT_ROOT, ["\nshell running pid="])
+            check("serial-shell-svc-logs", "svc logs shell\r", PROMPT_ROOT, ["console"])
+            check("serial-shell-svc-unknown", "svc status nosuch\r", PROMPT_ROOT,
+                  ["svc: nosuch: no such service"])
             check("serial-shell-exit-restarted", "exit 0\r", PROMPT_ROOT,
                   ["svc: shell exited with status 0", "svc: shell started"])
             send("poweroff\r")
