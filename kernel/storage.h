@@ -5,7 +5,9 @@
  * disk's GPT (kernel/fs/gpt.h) and picks the boot partition: the one whose unique GUID and start LBA
  * match what the loader reported (bootinfo.esp_guid / esp_start_lba), or under Multiboot2 (zero GUID)
  * the first EFI System Partition. That FAT32 volume (kernel/fs/fat32.h) is mounted at "/" through the
- * VFS (kernel/fs/vfs.h), and a ramfs at "/tmp". Whatever goes wrong — no disk (a read-only medium such
+ * VFS (kernel/fs/vfs.h), a ramfs at "/tmp" and the devices at "/dev" (kernel/fs/devfs.h); from then on
+ * a scheduler poll hook writes the block cache out every 5 s (plus fd_sync and orderly power-off).
+ * Whatever goes wrong — no disk (a read-only medium such
  * as the ISO), no valid GPT, no FAT32 volume, a damaged FAT — is one clear "storage:" line, and the
  * root becomes a RAM filesystem (or the damaged volume read-only); the kernel never stops for it.
  *

@@ -19,8 +19,8 @@
  * Wiring at boot (kernel): gpt_read(disk) (kernel/fs/gpt.h); pick the partition whose unique_guid
  * or first_lba matches the loader's ESP in bootinfo; gpt_partition_device(); fat32_mount() on it
  * with the RTC as clock (kernel/fs/fat32.h); vfs_mount("/", fat32_root(fs)); ramfs_create() and
- * vfs_mount("/tmp", ramfs_root(tmp)) (kernel/fs/ramfs.h; "/tmp" must exist on the root volume).
- * Then vfs_sync_all() periodically, on fd_sync/fd_datasync (vfs_sync) and before power-off. */
+ * vfs_mount("/tmp", ramfs_root(tmp)) (kernel/fs/ramfs.h; "/tmp" must exist on the root volume), and
+ * likewise "/dev" (kernel/fs/devfs.h). Then vfs_sync_all() periodically (every 5 s: kernel/storage.c), on fd_sync/fd_datasync (vfs_sync) and before power-off. */
 #ifndef KERNEL_FS_VFS_H
 #define KERNEL_FS_VFS_H
 
