@@ -211,6 +211,27 @@ struct decoder {
 
 #define FAIL(d, rule) reader_fail(&(d)->r, rule)
 
+/* Reads a vector's length and allocates a zeroed array of that many elements. Every element takes
+ * at least one byte, so a length beyond the bytes left is "unexpected end". Returns the array and
+ * *n_out, or NULL with the reason recorded (reader error, the failure above, or d->nomem). */
+static void *read_vec(struct decoder *d, size_t elem_size, uint32_t *n_out)
+{
+    struct reader *r = &d->r;
+    uint32_t n = reader_u32(r);
+    *n_out = 0;
+    if (r->error)
+        return NULL;
+    if (n > (uint32_t)(r->end - r->p)) {
+        reader_fail(r, "unexpected end of section or function");
+        return NULL;
+    }
+    void *array = alloc_array(n, elem_size);
+    if (!array)
+        d->nomem = true;
+    *n_out = n;
+    return array;
+}
+
 static bool types_equal(const struct module_type *a, const struct module_type *b)
 {
     return a->param_count == b->param_count && a->result_count == b->result_count &&
@@ -230,14 +251,10 @@ static bool sec_type(struct decoder *d)
 {
     struct reader *r = &d->r;
     struct wasm_module *m = d->m;
-    uint32_t n = reader_u32(r);
-    if (r->error)
-        return false;
-    if (n > (uint32_t)(r->end - r->p))
-        return FAIL(d, "unexpected end of section or function");
-    m->types = alloc_array(n, sizeof *m->types);
+    uint32_t n;
+    m->types = read_vec(d, sizeof *m->types, &n);
     if (!m->types)
-        return d->nomem = true, false;
+        return false;
     for (uint32_t i = 0; i < n; i++) {
         struct module_type *t = &m->types[i];
         uint8_t form = reader_u8(r);
@@ -281,14 +298,10 @@ static bool sec_import(struct decoder *d)
 {
     struct reader *r = &d->r;
     struct wasm_module *m = d->m;
-    uint32_t n = reader_u32(r);
-    if (r->error)
-        return false;
-    if (n > (uint32_t)(r->end - r->p))
-        return FAIL(d, "unexpected end of section or function");
-    m->imports = alloc_array(n, sizeof *m->imports);
+    uint32_t n;
+    m->imports = read_vec(d, sizeof *m->imports, &n);
     if (!m->imports)
-        return d->nomem = true, false;
+        return false;
     for (uint32_t i = 0; i < n; i++) {
         struct module_import *im = &m->imports[i];
         im->offset = reader_offset(r);
@@ -333,14 +346,10 @@ static bool sec_import(struct decoder *d)
 static bool sec_function(struct decoder *d)
 {
     struct reader *r = &d->r;
-    uint32_t n = reader_u32(r);
-    if (r->error)
-        return false;
-    if (n > (uint32_t)(r->end - r->p))
-        return FAIL(d, "unexpected end of section or function");
-    d->func_decl_types = alloc_array(n, sizeof(uint32_t));
+    uint32_t n;
+    d->func_decl_types = read_vec(d, sizeof(uint32_t), &n);
     if (!d->func_decl_types)
-        return d->nomem = true, false;
+        return false;
     d->func_decl_count = n;
     for (uint32_t i = 0; i < n; i++)
         d->func_decl_types[i] = reader_u32(r);
@@ -350,14 +359,10 @@ static bool sec_function(struct decoder *d)
 static bool sec_table(struct decoder *d, struct module_table_type **tables, uint32_t *count)
 {
     struct reader *r = &d->r;
-    uint32_t n = reader_u32(r);
-    if (r->error)
-        return false;
-    if (n > (uint32_t)(r->end - r->p))
-        return FAIL(d, "unexpected end of section or function");
-    *tables = alloc_array(n, sizeof **tables);
+    uint32_t n;
+    *tables = read_vec(d, sizeof **tables, &n);
     if (!*tables)
-        return d->nomem = true, false;
+        return false;
     *count = n;
     for (uint32_t i = 0; i < n; i++) {
         (*tables)[i].elem_type = read_reftype(r);
@@ -369,14 +374,10 @@ static bool sec_table(struct decoder *d, struct module_table_type **tables, uint
 static bool sec_memory(struct decoder *d, struct module_limits **mems, uint32_t *count)
 {
     struct reader *r = &d->r;
-    uint32_t n = reader_u32(r);
-    if (r->error)
-        return false;
-    if (n > (uint32_t)(r->end - r->p))
-        return FAIL(d, "unexpected end of section or function");
-    *mems = alloc_array(n, sizeof **mems);
+    uint32_t n;
+    *mems = read_vec(d, sizeof **mems, &n);
     if (!*mems)
-        return d->nomem = true, false;
+        return false;
     *count = n;
     for (uint32_t i = 0; i < n; i++)
         read_limits(r, &(*mems)[i]);
@@ -386,14 +387,10 @@ static bool sec_memory(struct decoder *d, struct module_limits **mems, uint32_t 
 static bool sec_global(struct decoder *d, struct module_global **globals, uint32_t *count)
 {
     struct reader *r = &d->r;
-    uint32_t n = reader_u32(r);
-    if (r->error)
-        return false;
-    if (n > (uint32_t)(r->end - r->p))
-        return FAIL(d, "unexpected end of section or function");
-    *globals = alloc_array(n, sizeof **globals);
+    uint32_t n;
+    *globals = read_vec(d, sizeof **globals, &n);
     if (!*globals)
-        return d->nomem = true, false;
+        return false;
     *count = n;
     for (uint32_t i = 0; i < n; i++) {
         read_global_type(r, &(*globals)[i].type);
@@ -407,14 +404,10 @@ static bool sec_export(struct decoder *d)
 {
     struct reader *r = &d->r;
     struct wasm_module *m = d->m;
-    uint32_t n = reader_u32(r);
-    if (r->error)
-        return false;
-    if (n > (uint32_t)(r->end - r->p))
-        return FAIL(d, "unexpected end of section or function");
-    m->exports = alloc_array(n, sizeof *m->exports);
+    uint32_t n;
+    m->exports = read_vec(d, sizeof *m->exports, &n);
     if (!m->exports)
-        return d->nomem = true, false;
+        return false;
     for (uint32_t i = 0; i < n; i++) {
         struct module_export *e = &m->exports[i];
         e->offset = reader_offset(r);
@@ -437,14 +430,10 @@ static bool sec_export(struct decoder *d)
 static bool read_func_indices(struct decoder *d, struct module_elem *e)
 {
     struct reader *r = &d->r;
-    uint32_t n = reader_u32(r);
-    if (r->error)
-        return false;
-    if (n > (uint32_t)(r->end - r->p))
-        return FAIL(d, "unexpected end of section or function");
-    e->func_indices = alloc_array(n, sizeof(uint32_t));
+    uint32_t n;
+    e->func_indices = read_vec(d, sizeof(uint32_t), &n);
     if (!e->func_indices)
-        return d->nomem = true, false;
+        return false;
     e->item_count = n;
     for (uint32_t i = 0; i < n; i++)
         e->func_indices[i] = reader_u32(r);
@@ -454,14 +443,10 @@ static bool read_func_indices(struct decoder *d, struct module_elem *e)
 static bool read_elem_exprs(struct decoder *d, struct module_elem *e)
 {
     struct reader *r = &d->r;
-    uint32_t n = reader_u32(r);
-    if (r->error)
-        return false;
-    if (n > (uint32_t)(r->end - r->p))
-        return FAIL(d, "unexpected end of section or function");
-    e->exprs = alloc_array(n, sizeof *e->exprs);
+    uint32_t n;
+    e->exprs = read_vec(d, sizeof *e->exprs, &n);
     if (!e->exprs)
-        return d->nomem = true, false;
+        return false;
     e->item_count = n;
     for (uint32_t i = 0; i < n; i++)
         if (!read_const_expr(r, &e->exprs[i], &d->not_const))
@@ -475,14 +460,10 @@ static bool sec_element(struct decoder *d)
 {
     struct reader *r = &d->r;
     struct wasm_module *m = d->m;
-    uint32_t n = reader_u32(r);
-    if (r->error)
-        return false;
-    if (n > (uint32_t)(r->end - r->p))
-        return FAIL(d, "unexpected end of section or function");
-    m->elems = alloc_array(n, sizeof *m->elems);
+    uint32_t n;
+    m->elems = read_vec(d, sizeof *m->elems, &n);
     if (!m->elems)
-        return d->nomem = true, false;
+        return false;
     for (uint32_t i = 0; i < n; i++) {
         struct module_elem *e = &m->elems[i];
         m->elem_count = i + 1;
