@@ -75,6 +75,29 @@ void exec_reap(void)
     fflush(stdout);
 }
 
+int exec_wait_background(void)
+{
+    int last = 0;
+    for (int i = 0; i < MAX_BACKGROUND; i++) {
+        int32_t status;
+        uint32_t pid = jobs.background[i];
+        if (pid == 0)
+            continue;
+        int err = walos_proc_wait(pid, WALOS_WAIT_BLOCK, &status);
+        if (err == __WASI_ERRNO_INTR) {
+            fflush(stdout);
+            return 130;
+        }
+        if (err == 0) {
+            printf("[%u] done %d\n", pid, status);
+            last = status;
+        }
+        jobs.background[i] = 0;
+    }
+    fflush(stdout);
+    return last;
+}
+
 /* Waits for pid; a wait cut short by ^C (EINTR) kills it and waits again. */
 static int wait_for(uint32_t pid)
 {

@@ -21,4 +21,8 @@ int exec_pipeline(const struct parse_line *line, char *const *paths, const char 
 /* Reaps finished background processes without blocking, printing "[PID] done STATUS" for each. */
 void exec_reap(void);
 
+/* The wait builtin: blocks until every background process ended, printing "[PID] done STATUS" for
+ * each; returns the last one's status (0 with none). ^C stops waiting and returns 130. */
+int exec_wait_background(void);
+
 #endif /* SRV_SHELL_EXEC_H */

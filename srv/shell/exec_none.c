@@ -17,3 +17,8 @@ int exec_pipeline(const struct parse_line *line, char *const *paths, const char 
 void exec_reap(void)
 {
 }
+
+int exec_wait_background(void)
+{
+    return 0;
+}

@@ -40,6 +40,7 @@ static const char help_text[] =
     "  exit [N]      leave the shell with status N\n"
     "  help          this text\n"
     "  time CMD      run CMD and print the time it took\n"
+    "  wait          wait for the background jobs (CMD &) to end\n"
     "Other commands run /bin/NAME.wasm: ls cat echo cp mv rm mkdir rmdir touch date ps kill svc\n"
     "free uptime reboot poweroff time. Syntax: 'quotes' \"quotes\", CMD < IN, CMD > OUT, CMD >> OUT,\n"
     "CMD | CMD, CMD &.\n";
@@ -140,6 +141,8 @@ static int run_builtin(const struct parse_cmd *cmd)
     }
     if (strcmp(name, "help") == 0)
         return builtin_output(cmd, help_text);
+    if (strcmp(name, "wait") == 0)
+        return exec_wait_background();
     if (strcmp(name, "exit") == 0) {
         sh.done = 1;
         return cmd->argc > 1 ? atoi(cmd->argv[1]) : sh.status;
