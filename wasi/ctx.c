@@ -149,6 +149,19 @@ int wasi_fd_insert(struct wasi_ctx *ctx, const struct wasi_fd *entry, uint32_t *
     return WASI_ESUCCESS;
 }
 
+int wasi_fd_install(struct wasi_ctx *ctx, const struct wasi_fd *entry, uint8_t *fd_out,
+                    uint64_t *slots)
+{
+    uint32_t fd;
+    int err = wasi_fd_insert(ctx, entry, &fd);
+    if (err) {
+        plat_fd_close(entry->handle);
+        return wasi_return(slots, err);
+    }
+    wasi_st32(fd_out, fd);
+    return wasi_return(slots, WASI_ESUCCESS);
+}
+
 int wasi_fd_remove(struct wasi_ctx *ctx, uint32_t fd)
 {
     struct wasi_fd *f = &ctx->fds[fd];

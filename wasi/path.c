@@ -357,14 +357,7 @@ int wasi_path_open(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, u
     if (e.filetype == WASI_FILETYPE_REGULAR_FILE && !want_write)
         e.rights_base &= ~(WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ALLOCATE |
                            WASI_RIGHT_FD_FILESTAT_SET_SIZE);
-    uint32_t fd;
-    err = wasi_fd_insert(ctx, &e, &fd);
-    if (err) {
-        plat_fd_close(h);
-        return wasi_return(slots, err);
-    }
-    wasi_st32(out, fd);
-    return wasi_return(slots, WASI_ESUCCESS);
+    return wasi_fd_install(ctx, &e, out, slots);
 }
 
 /* path_readlink(fd, path, buf, buf_len) -> (errno, size): the target, cut at buf_len, no NUL. */

@@ -36,14 +36,7 @@ int wasi_sock_accept(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem,
         .handle = h, .owned = true, .filetype = WASI_FILETYPE_SOCKET_STREAM,
         .rights_base = WASI_RIGHTS_SOCKET & ~WASI_RIGHT_SOCK_ACCEPT, .rights_inheriting = 0,
     };
-    uint32_t fd;
-    err = wasi_fd_insert(ctx, &e, &fd);
-    if (err) {
-        plat_fd_close(h);
-        return wasi_return(slots, err);
-    }
-    wasi_st32(out, fd);
-    return wasi_return(slots, WASI_ESUCCESS);
+    return wasi_fd_install(ctx, &e, out, slots);
 }
 
 /* sock_recv(fd, ri_data: iovec_array, ri_flags) -> (errno, size, roflags) */

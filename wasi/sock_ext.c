@@ -125,14 +125,7 @@ int wasi_sock_open(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, u
                                              : WASI_FILETYPE_SOCKET_DGRAM,
         .rights_base = WASI_RIGHTS_SOCKET, .rights_inheriting = WASI_RIGHTS_SOCKET,
     };
-    uint32_t fd;
-    err = wasi_fd_insert(ctx, &e, &fd);
-    if (err) {
-        plat_fd_close(h);
-        return wasi_return(slots, err);
-    }
-    wasi_st32(fd_out, fd);
-    return wasi_return(slots, WASI_ESUCCESS);
+    return wasi_fd_install(ctx, &e, fd_out, slots);
 }
 
 /* sock_bind(fd, addr: *address, port: u32) -> errno */

@@ -78,6 +78,11 @@ int wasi_fd_get(struct wasi_ctx *ctx, uint32_t fd, uint64_t rights, struct wasi_
 /* A new fd (lowest free number) holding `entry` (copied). WASI_ESUCCESS, WASI_EMFILE or
  * WASI_ENOMEM; on error the caller still owns the handle. */
 int wasi_fd_insert(struct wasi_ctx *ctx, const struct wasi_fd *entry, uint32_t *fd_out);
+/* The tail of every call that creates an fd (path_open, sock_accept, sock_open): inserts `entry`,
+ * stores the new fd number at guest address `fd_out` (already checked) and returns the call's errno
+ * through wasi_return; on failure closes entry->handle, which the caller then no longer owns. */
+int wasi_fd_install(struct wasi_ctx *ctx, const struct wasi_fd *entry, uint8_t *fd_out,
+                    uint64_t *slots);
 /* Closes the handle (if owned) and frees the slot. */
 int wasi_fd_remove(struct wasi_ctx *ctx, uint32_t fd);
 /* The rights a handle of `filetype` can ever have. */
