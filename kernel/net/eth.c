@@ -48,9 +48,10 @@ int eth_output(struct netdev *dev, struct netbuf *nb, const uint8_t dst_mac[6], 
     eh->type = net_htons(type);
     dev->stack->stats.eth_tx++;
     int err = dev->transmit(dev, nb);
-    if (err == NET_OK)
+    if (err == NET_OK) {
         dev->tx_frames++;
-    else
+        dev->tx_bytes += nb->len;
+    } else
         dev->tx_errors++;
     return err;
 }

@@ -57,12 +57,15 @@ void icmp_input(struct net_stack *stack, struct netbuf *nb, const struct ip4_inf
         rec->id = net_ntohs(h->id);
         rec->seq = net_ntohs(h->seq);
         rec->len = (uint16_t)(nb->len - ICMP_HLEN);
+        rec->ttl = info->ttl;
         uint64_t sent = 0;
         if (nb->len >= ICMP_HLEN + 8)
             for (int i = 0; i < 8; i++)
                 sent = sent << 8 | nb->data[ICMP_HLEN + i];
         rec->when_ms = stack->now_ms;
         rec->sent_ms = sent; /* the rtt is computed at take time */
+        if (stack->echo_notify)
+            stack->echo_notify(stack->echo_notify_arg, rec->id, rec->seq);
     } else if (h->type == ICMP_DEST_UNREACH && nb->len >= ICMP_HLEN + IP4_HLEN + 8) {
         /* RFC 792: the data quotes the original IP header and its first 8 data octets */
         const struct ip4_hdr *q = (const struct ip4_hdr *)(nb->data + ICMP_HLEN);
@@ -114,7 +117,14 @@ bool icmp_echo_reply_take(struct net_stack *stack, uint16_t id, struct icmp_echo
     reply_out->from = best->from;
     reply_out->seq = best->seq;
     reply_out->len = best->len;
+    reply_out->ttl = best->ttl;
     reply_out->rtt_ms = best->len >= 8 && best->when_ms >= best->sent_ms ? best->when_ms - best->sent_ms : 0;
     best->used = false;
     return true;
+}
+
+void icmp_set_echo_notify(struct net_stack *stack, icmp_echo_notify_fn fn, void *arg)
+{
+    stack->echo_notify = fn;
+    stack->echo_notify_arg = arg;
 }

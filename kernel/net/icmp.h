@@ -18,11 +18,18 @@ struct icmp_echo_reply {
     uint32_t from;      /* who answered */
     uint16_t seq;
     uint16_t len;       /* payload bytes */
+    uint8_t ttl;        /* of the reply's IP header */
     uint64_t rtt_ms;    /* from the send time carried in the payload */
 };
 
 /* Takes the oldest recorded echo reply carrying identifier id. Returns true and fills reply_out, or
  * false when none arrived. The stack keeps at most 16 unclaimed replies (older ones are overwritten). */
 bool icmp_echo_reply_take(struct net_stack *stack, uint16_t id, struct icmp_echo_reply *reply_out);
+
+/* Called from inside the stack (netdev_input, so possibly IRQ context) right after an echo reply
+ * with identifier id and sequence seq was recorded, so a waiting requester can be woken. It must not
+ * call into the stack. One per stack; fn NULL turns it off. */
+typedef void (*icmp_echo_notify_fn)(void *arg, uint16_t id, uint16_t seq);
+void icmp_set_echo_notify(struct net_stack *stack, icmp_echo_notify_fn fn, void *arg);
 
 #endif

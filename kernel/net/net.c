@@ -76,11 +76,17 @@ const struct net_stats *net_stats(const struct net_stack *stack)
     return &stack->stats;
 }
 
+struct netdev *net_get_netdev(const struct net_stack *stack, int index)
+{
+    return index >= 0 && index < stack->ndevs ? stack->devs[index] : NULL;
+}
+
 int netdev_input(struct netdev *dev, struct netbuf *nb)
 {
     if (!dev->stack || !(dev->flags & NETDEV_FLAG_UP))
         return NET_ERR_INVAL;
     dev->rx_frames++;
+    dev->rx_bytes += nb->len;
     return eth_input(dev, nb);
 }
 

@@ -85,4 +85,8 @@ uint64_t net_now(const struct net_stack *stack);
 /* The stack's counters (live; read-only for callers). */
 const struct net_stats *net_stats(const struct net_stack *stack);
 
+/* The index-th attached interface (0 is the loopback "lo", then the NICs in attach order), or NULL
+ * past the last one. The pointer stays valid until net_destroy. Never blocks. */
+struct netdev *net_get_netdev(const struct net_stack *stack, int index);
+
 #endif

@@ -95,6 +95,7 @@ struct icmp_reply_rec {
     uint32_t from;
     uint16_t id, seq;
     uint16_t len;
+    uint8_t ttl;
     uint64_t when_ms;        /* arrival */
     uint64_t sent_ms;        /* send time carried in the first 8 payload bytes */
 };
@@ -123,6 +124,8 @@ struct net_stack {
     } reasm_done[IP4_REASM_DONE];
     int reasm_done_next;
     struct icmp_reply_rec replies[ICMP_REPLY_SLOTS];
+    void (*echo_notify)(void *arg, uint16_t id, uint16_t seq); /* icmp_set_echo_notify */
+    void *echo_notify_arg;
     struct udp_pcb *udp_pcbs;       /* bound UDP endpoints */
     struct tcp_pcb *tcp_pcbs;       /* every TCP control block the stack demultiplexes to */
     int tcp_npcbs;                  /* control blocks allocated (listed or owned by a user) */

@@ -33,6 +33,7 @@ struct netdev {
     void *driver;          /* the driver's own state */
     struct net_stack *stack; /* set by net_add_netdev */
     uint64_t rx_frames, tx_frames, tx_errors; /* per-interface counters */
+    uint64_t rx_bytes, tx_bytes;           /* Ethernet bytes received (netdev_input) and sent */
 };
 
 /* Hands a received frame to the stack; never blocks. On NET_OK the stack owns nb (it may have been

@@ -22,6 +22,7 @@ static struct {
     int count;
     uint32_t logged_ip;   /* the address last logged */
     bool gateway_logged;
+    bool static_ip;       /* net.ip= configured the first NIC: no DHCP */
     bool in_stack;        /* a call into the stack is running (re-entry guard) */
 } ni;
 
@@ -110,8 +111,9 @@ static void report_changes(void)
     ip_str(d->ip, ip);
     ip_str(d->gateway, gw);
     ip_str(d->dns_server, dns);
-    printk("net: %s %s/%d gateway %s dns %s (DHCP)\n", d->name, ip, prefix_len(d->netmask),
-           d->gateway ? gw : "none", d->dns_server ? dns : "none"); /* QEMU restrict=on offers neither */
+    printk("net: %s %s/%d gateway %s dns %s (%s)\n", d->name, ip, prefix_len(d->netmask),
+           d->gateway ? gw : "none", d->dns_server ? dns : "none", /* QEMU restrict=on offers neither */
+           ni.static_ip ? "static" : "DHCP");
     if (d->gateway)
         icmp_echo_request(ni.stack, d->gateway, PING_ID, 1, 8); /* resolves the gateway's ARP entry */
 gateway:;
@@ -136,6 +138,49 @@ void netif_poll(void)
     netif_unlock(on);
 }
 
+/* Parses "A.B.C.D" at *s, advancing it; false when malformed. */
+static bool parse_ip(const char **s, uint32_t *ip_out)
+{
+    uint32_t ip = 0;
+    for (int i = 0; i < 4; i++) {
+        if (**s < '0' || **s > '9')
+            return false;
+        unsigned v = 0;
+        while (**s >= '0' && **s <= '9' && v <= 255)
+            v = v * 10 + (unsigned)(*(*s)++ - '0');
+        if (v > 255 || (i < 3 && *(*s)++ != '.'))
+            return false;
+        ip = ip << 8 | v;
+    }
+    *ip_out = ip;
+    return true;
+}
+
+/* net.ip=A.B.C.D/N[,GATEWAY]: a static address for the first NIC instead of DHCP (raw-link tests,
+ * where no DHCP server answers). False when absent or malformed (then DHCP runs). */
+static bool static_config(struct netdev *d)
+{
+    char val[48];
+    if (!cmdline_value("net.ip", val, sizeof val))
+        return false;
+    const char *s = val;
+    uint32_t ip, gw = 0;
+    unsigned prefix = 0;
+    if (!parse_ip(&s, &ip) || *s++ != '/' || *s < '0' || *s > '9')
+        goto bad;
+    while (*s >= '0' && *s <= '9')
+        prefix = prefix * 10 + (unsigned)(*s++ - '0');
+    if (prefix < 1 || prefix > 32 || (*s == ',' && (s++, !parse_ip(&s, &gw))) || *s)
+        goto bad;
+    d->netmask = prefix == 32 ? 0xffffffffu : ~(0xffffffffu >> prefix);
+    d->gateway = gw;
+    d->ip = ip;
+    return true;
+bad:
+    printk("net: net.ip=%s is not A.B.C.D/N[,GATEWAY]: using DHCP\n", val);
+    return false;
+}
+
 int netif_init(void)
 {
     int next = 0;
@@ -157,9 +202,11 @@ int netif_init(void)
         if (net_add_netdev(ni.stack, found[i]) == NET_OK)
             ni.devs[ni.count++] = found[i];
     net_tick(ni.stack, now_ms());
-    int err = dhcp_start(ni.stack, ni.devs[0]);
+    ni.static_ip = static_config(ni.devs[0]);
+    int err = ni.static_ip ? 0 : dhcp_start(ni.stack, ni.devs[0]);
     netif_unlock(on);
-    printk("net: %d interface(s), DHCP on %s%s\n", ni.count, ni.devs[0]->name, err ? " failed to start" : "");
+    printk("net: %d interface(s), %s on %s%s\n", ni.count, ni.static_ip ? "static address" : "DHCP",
+           ni.devs[0]->name, err ? " failed to start" : "");
     if (cmdline_is("test", "net-echo"))
         netif_test_serve();
     return 0;

@@ -11,6 +11,9 @@
  * result ("net: eth0 10.0.2.15/24 gateway 10.0.2.2 dns 10.0.2.3") and then pings the gateway once
  * so that its ARP entry is resolved ("net: gateway 10.0.2.2 is 52:55:...").
  *
+ * Switch net.ip=A.B.C.D/N[,GATEWAY] gives the first NIC a static address instead of DHCP (the
+ * raw-link tests, tests/qemu/net-raw-*.test: no DHCP server on that link).
+ *
  * Test switch: test=net-echo runs netif_test_serve (netif_test.c): an HTTP/1.1 responder on port 80
  * that never returns. */
 #ifndef KERNEL_NET_NETIF_KERNEL_H

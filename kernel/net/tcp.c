@@ -470,6 +470,8 @@ int tcp_list(struct net_stack *stack, struct tcp_conn *out, int max)
             out[n].remote_ip = p->remote_ip;
             out[n].remote_port = p->remote_port;
             out[n].user = p->user;
+            out[n].recv_q = p->state == TCP_LISTEN ? (uint32_t)p->accept_len : (uint32_t)p->rcv.len;
+            out[n].send_q = (uint32_t)p->snd.len;
         }
         n++;
     }

@@ -100,6 +100,8 @@ struct tcp_conn {
     uint32_t local_ip, remote_ip;
     uint16_t local_port, remote_port;
     bool user;              /* owned by a socket (false: finishing after close, or not yet accepted) */
+    uint32_t recv_q;        /* received bytes not read yet (a listener: connections not accepted) */
+    uint32_t send_q;        /* bytes in the send buffer: sent and unacknowledged, or not sent yet */
 };
 /* Copies up to max connections (listeners included) of stack into out; returns how many exist (may
  * exceed max). Never blocks. */

@@ -26,6 +26,17 @@ bool udp_port_used(struct net_stack *stack, uint16_t port)
     return false;
 }
 
+int udp_list(struct net_stack *stack, struct udp_endpoint *out, int max)
+{
+    int n = 0;
+    for (struct udp_pcb *p = stack->udp_pcbs; p; p = p->next, n++)
+        if (n < max)
+            out[n] = (struct udp_endpoint){.local_ip = p->local_ip, .remote_ip = p->remote_ip,
+                                           .local_port = p->local_port, .remote_port = p->remote_port,
+                                           .queued_bytes = (uint32_t)p->qbytes};
+    return n;
+}
+
 int udp_bind(struct udp_pcb *pcb, uint32_t ip, uint16_t port)
 {
     struct net_stack *stack = pcb->stack;

@@ -54,6 +54,16 @@ int udp_sendto(struct udp_pcb *pcb, const void *data, size_t len, uint32_t ip, u
 /* Takes the oldest queued datagram; NULL when none. The caller owns it (free with netbuf_free). */
 struct netbuf *udp_recv(struct udp_pcb *pcb);
 
+/* One bound endpoint of a netstat-like listing. */
+struct udp_endpoint {
+    uint32_t local_ip, remote_ip;  /* 0: any / not connected */
+    uint16_t local_port, remote_port;
+    uint32_t queued_bytes;         /* received, not read yet */
+};
+/* Copies up to max bound endpoints of stack into out; returns how many exist (may exceed max). Never
+ * blocks. */
+int udp_list(struct net_stack *stack, struct udp_endpoint *out, int max);
+
 /* Unbinds, frees queued datagrams and the endpoint. */
 void udp_free(struct udp_pcb *pcb);
 

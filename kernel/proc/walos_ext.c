@@ -22,6 +22,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/proc/svcmgr.h"
 #include "kernel/proc/svcmsg.h"
+#include "kernel/proc/walos_net.h"
 #include "kernel/storage.h"
 #include "wasi/wasi_priv.h"
 
@@ -411,5 +412,5 @@ int walos_ext_link(struct proc *p, wasm_linker *l)
         if (rc != WASM_OK)
             return rc;
     }
-    return WASM_OK;
+    return walos_net_link(p, l); /* walos_net: kernel/proc/walos_net.c */
 }
