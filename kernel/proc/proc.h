@@ -29,7 +29,7 @@
 #include "wasi/wasi.h"
 
 #define PROC_MAX 64            /* processes alive at once (zombies included) */
-#define PROC_HANDLES 64        /* handles per process */
+#define PROC_HANDLES 1024      /* handles per process (a server holds one per connection) */
 #define PROC_NAME_MAX 32
 #define PROC_STATUS_TRAP 134   /* 128 + SIGABRT, as walos-run */
 #define PROC_STATUS_KILLED 137 /* 128 + SIGKILL */
