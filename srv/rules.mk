@@ -11,7 +11,8 @@ SRV_OUT := $(BUILD)/srv
 SRV_CFLAGS := $(WASM_CFLAGS) -std=c11 -D_DEFAULT_SOURCE -MMD -MP -I.
 SRV_PLAIN := echo cat ls cp mv rm mkdir rmdir touch date
 SRV_SDK := ps kill svc free uptime time
-SRV_PROGRAMS := $(SRV_PLAIN) $(SRV_SDK) reboot poweroff shell
+SRV_NET := ping ifconfig netstat # walos_net (sdk/walos_net.h)
+SRV_PROGRAMS := $(SRV_PLAIN) $(SRV_SDK) $(SRV_NET) reboot poweroff shell
 SRV_WASM := $(addprefix $(SRV_OUT)/,$(addsuffix .wasm,$(SRV_PROGRAMS)))
 SRV_SHELL_SRCS := srv/shell/shell.c srv/shell/parse.c srv/shell/lineedit.c
 SRV_UNITS := $(wildcard srv/etc/services/*.conf)
@@ -23,6 +24,8 @@ all: srv
 $(SRV_OUT)/%.wasm: srv/bin/%.c srv/bin/prog.h sdk/walos.h
 	@mkdir -p $(@D)
 	$(WASM_CC) $(SRV_CFLAGS) -o $@ $<
+
+$(addprefix $(SRV_OUT)/,$(addsuffix .wasm,$(SRV_NET))): sdk/walos_net.h srv/bin/netutil.h
 
 $(SRV_OUT)/reboot.wasm: srv/bin/power.c srv/bin/prog.h sdk/walos.h
 	@mkdir -p $(@D)
