@@ -94,6 +94,15 @@ int32_t walos_proc_list(struct walos_proc_info *buf, uint32_t buf_len, uint32_t 
 WALOS_PROC_IMPORT("pipe")
 int32_t walos_proc_pipe(uint32_t *fds_out);
 
+/* Names the caller's open directory fd as a preopened directory called name (name_len bytes, e.g. "/"):
+ * fd_prestat_get then reports it, and walos_proc_spawn hands it to a child as a preopen of that name
+ * (with the fd's own rights), the way walos-run's --dir HOST::GUEST maps a directory. The caller gains
+ * no access it did not have: the directory was already open. A name given before is replaced.
+ * Errors: EBADF (fd not open), ENOTDIR (not a directory), EINVAL (name empty, over 1023 bytes or
+ * holding a NUL), ENOMEM, EFAULT. Never blocks. */
+WALOS_PROC_IMPORT("preopen")
+int32_t walos_proc_preopen(uint32_t fd, const char *name, uint32_t name_len);
+
 /* Fills *out with the system's memory, uptime and process counts. Never blocks. */
 WALOS_PROC_IMPORT("sysinfo")
 int32_t walos_proc_sysinfo(struct walos_sysinfo *out);

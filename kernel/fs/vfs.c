@@ -244,6 +244,9 @@ int vfs_readdir(struct vfs_node *dir, uint64_t cookie, struct vfs_dirent *ent)
         return FS_ENOTDIR;
     if (cookie == VFS_COOKIE_DOT) {
         set_dot(ent, 1, VFS_COOKIE_DOTDOT);
+        struct vfs_stat st; /* "." is the directory itself: its ino, as stat reports it */
+        if (vfs_stat(dir, &st) == FS_OK)
+            ent->ino = st.ino;
         return FS_OK;
     }
     if (cookie == VFS_COOKIE_DOTDOT) {

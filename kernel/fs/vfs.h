@@ -10,7 +10,8 @@
  * is held, so node pointers compare as identities (the mount table relies on this).
  *
  * Directory iteration (vfs_readdir): cookie 0 starts; each entry carries the cookie of the next one.
- * Cookies 0 and 1 are the synthesized "." and ".."; the others are the filesystem's own positions
+ * Cookies 0 and 1 are the synthesized "." (with the directory's own ino) and ".." (ino 0: a node does
+ * not know its parent); the others are the filesystem's own positions
  * (on FAT the slot index of the entry), so they stay valid while other entries are added or removed.
  *
  * Nothing here is locked: the kernel serializes filesystem calls (one big lock or one fs task).

@@ -7,7 +7,8 @@
  *
  * Capabilities: spawn resolves the path inside one of the caller's preopened directories (the one
  * whose guest name is the longest prefix of the path), and hands the child only the caller's fds it
- * lists; nothing else (no root preopen) reaches the child. */
+ * lists; nothing else (no root preopen) reaches the child. A preopen keeps the rights the caller's fd
+ * has; preopen renames a directory fd the caller already holds, so it grants nothing new. */
 #include "kernel/proc/walos_ext.h"
 
 #include "kernel/arch/x86_64/timer.h"
@@ -142,8 +143,13 @@ static int ext_spawn(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem,
         if (h < 0) {
             err = WASI_EMFILE;
         } else if (fds[i]->preopen) {
-            if (wasi_ctx_preopen_dir(child->wasi, h, fds[i]->preopen) < 0)
+            int cfd = wasi_ctx_preopen_dir(child->wasi, h, fds[i]->preopen);
+            if (cfd < 0) {
                 err = WASI_ENOMEM;
+            } else { /* the child's preopen has the parent's rights, never more */
+                child->wasi->fds[cfd].rights_base = fds[i]->rights_base;
+                child->wasi->fds[cfd].rights_inheriting = fds[i]->rights_inheriting;
+            }
         } else {
             struct wasi_fd e = *fds[i];
             uint32_t fd;
@@ -163,6 +169,31 @@ out:
     kfree(argv_buf);
     kfree(env_buf);
     return ret(slots, err);
+}
+
+/* preopen(fd, name, name_len) -> errno: names the caller's directory fd as a preopen */
+static int ext_preopen(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size)
+{
+    struct proc *self = call->host_data;
+    uint32_t fd = (uint32_t)slots[0], name_len = (uint32_t)slots[2];
+    const uint8_t *name_g = wasi_guest(mem, mem_size, (uint32_t)slots[1], name_len);
+    if (!name_g)
+        return ret(slots, WASI_EFAULT);
+    if (!name_len || name_len >= PATH_MAX_BYTES || memchr(name_g, 0, name_len))
+        return ret(slots, WASI_EINVAL);
+    struct wasi_fd *f;
+    if (wasi_fd_get(self->wasi, fd, 0, &f) != WASI_ESUCCESS)
+        return ret(slots, WASI_EBADF);
+    if (f->filetype != WASI_FILETYPE_DIRECTORY || !handle_dir_node(self, f->handle))
+        return ret(slots, WASI_ENOTDIR);
+    char *name = plat_alloc(name_len + 1); /* the fd table owns it (freed with plat_free) */
+    if (!name)
+        return ret(slots, WASI_ENOMEM);
+    memcpy(name, name_g, name_len);
+    name[name_len] = 0;
+    plat_free(f->preopen);
+    f->preopen = name;
+    return ret(slots, WASI_ESUCCESS);
 }
 
 /* wait(pid, flags, status_out) -> errno */
@@ -398,6 +429,7 @@ static const struct ext_import imports[] = {
     {"walos_proc", "sysinfo", "(i)i",          ext_sysinfo},
     {"walos_proc", "power",   "(i)i",          ext_power},
     {"walos_proc", "getpid",  "()i",           ext_getpid},
+    {"walos_proc", "preopen", "(iii)i",        ext_preopen},
     {"walos_svc",  "control", "(iiiiii)i",     svc_control},
     {"walos_svc",  "send",    "(iiii)i",       svc_send},
     {"walos_svc",  "listen",  "(ii)i",         svc_listen},

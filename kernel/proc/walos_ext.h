@@ -1,6 +1,6 @@
 /* kernel/proc/walos_ext.h — the kernel side of the walos_proc and walos_svc import modules (the ABI
- * is written down in sdk/walos.h): spawn, wait, kill, list, pipe, sysinfo, power, getpid; control
- * (kernel/proc/svcmgr.h), send, listen, recv (kernel/proc/svcmsg.h).
+ * is written down in sdk/walos.h): spawn, wait, kill, list, pipe, sysinfo, power, getpid, preopen;
+ * control (kernel/proc/svcmgr.h), send, listen, recv (kernel/proc/svcmsg.h).
  *
  * Every function returns a WASI errno (0 = success) except getpid; guest pointers are checked
  * against the caller's memory (WASI_EFAULT). A child receives only the fds its parent hands it. */

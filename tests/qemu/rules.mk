@@ -58,3 +58,14 @@ test-qemu: qemu-media
 	    || { tail -n 20 $(BUILD)/qemu/walos-media.log; extra=(--fail-extra "walos-media:make qemu-walos-media failed, see $(BUILD)/qemu/walos-media.log"); }; \
 	else echo "note: KERNEL_ELF is not defined: walos media not built, their tests skip"; fi; \
 	tools/qemu-test -j 2 $(if $(QEMU_TEST),--filter '$(QEMU_TEST)') "$${extra[@]}" $(QEMU_TESTS)
+
+# ---- programs of the wasi-suite / shell QEMU tests (tests/qemu/programs/wasi/): built with $(WASM_CC),
+# shipped as /bin/test/NAME.wasm. wasi-runner runs the official WASI testsuite inside walos.
+QEMU_PROG_OUT := $(BUILD)/qemu-programs
+QEMU_PROG_CFLAGS := $(WASM_CFLAGS) -std=c11 -D_DEFAULT_SOURCE -I.
+
+$(QEMU_PROG_OUT)/wasi-runner.wasm: tests/qemu/programs/wasi/runner.c sdk/walos.h
+	@mkdir -p $(@D)
+	$(WASM_CC) $(QEMU_PROG_CFLAGS) -o $@ $<
+
+ROOT_FILES += $(QEMU_PROG_OUT)/wasi-runner.wasm:bin/test/wasi-runner.wasm

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""tests/qemu/wasi/check.py LOG SUITE — judges wasi-suite.test: the set of official WASI tests that pass
+inside walos (the "wasi: NAME ok" lines wasi-runner printed on serial, in LOG) must be exactly the set
+expected:
+    every test of SUITE (../shared/testsuites/wasi/*/*.wasm)
+    minus the host's known failures (tests/wasi/known-failures.txt: what walos-run does not pass,
+          checked by `make test-wasi`)
+    minus walos's documented differences (tests/qemu/wasi/differences.txt: "suite/test  reason", one a
+          line: what fails inside walos only, each with its reason).
+A test that fails unexpectedly, one that passes although it is listed (the list must stay true), and
+one that never reported, all fail the check. Prints a summary; exit status 0 when the sets match."""
+import glob
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+
+
+def listed(path):
+    out = {}
+    if os.path.exists(path):
+        for line in open(path):
+            line = line.strip()
+            if line and not line.startswith("#"):
+                name, _, reason = line.partition(" ")
+                out[name] = reason.strip()
+    return out
+
+
+def main():
+    log, suite = sys.argv[1], sys.argv[2]
+    tests = {os.path.basename(os.path.dirname(w)) + "/" + os.path.basename(w)[:-5]
+             for w in glob.glob(os.path.join(suite, "*", "*.wasm"))}
+    host_fail = {n for n in listed(os.path.join(ROOT, "tests/wasi/known-failures.txt")) if n in tests}
+    diffs = listed(os.path.join(HERE, "differences.txt"))
+    expected_pass = tests - host_fail - set(diffs)
+    results = {}
+    text = open(log, encoding="latin-1").read().replace("\r", "")
+    for m in re.finditer(r"^wasi: (\S+) (ok|FAIL)(.*)$", text, re.M):
+        results[m.group(1)] = (m.group(2), m.group(3).strip())
+    problems = []
+    for name in sorted(tests):
+        if name not in results:
+            problems.append(f"{name}: no result on serial")
+            continue
+        status, why = results[name]
+        if status == "ok" and name not in expected_pass:
+            where = "differences.txt" if name in diffs else "tests/wasi/known-failures.txt"
+            problems.append(f"{name}: passes inside walos but is listed in {where}")
+        elif status == "FAIL" and name in expected_pass:
+            problems.append(f"{name}: fails inside walos ({why}) but passes on the host")
+    passed = sum(1 for s, _ in results.values() if s == "ok")
+    print(f"wasi-suite: {passed} of {len(tests)} pass inside walos; expected {len(expected_pass)} "
+          f"({len(host_fail)} host failures, {len(diffs)} documented walos differences)")
+    for name in sorted(diffs):
+        print(f"  difference {name}: {diffs[name]} (walos: {results.get(name, ('none', ''))[1] or 'no result'})")
+    for p in problems:
+        print("  MISMATCH " + p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
