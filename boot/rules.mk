@@ -9,8 +9,10 @@
 #   run      builds, creates $(IMG) only when missing (else refreshes loader, kernel, cmdline and the
 #            shipped files in place, so what programs wrote survives), boots QEMU (tools/qemu-run).
 #            `make run KVM=1` uses KVM; TCG otherwise. `make run CMDLINE='...'` sets \walos\cmdline,
-#            RUN_MEM=2G the guest's memory (default 1G), QEMU_ARGS='...' adds QEMU arguments, e.g.
-#            QEMU_ARGS='-nic user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:8080-:80'.
+#            RUN_MEM=2G the guest's memory (default 1G), QEMU_ARGS='...' adds QEMU arguments.
+#            The guest gets a virtio-net NIC on QEMU user networking (restrict=on) with the host's
+#            127.0.0.1:8080 forwarded to its port 80 (httpd): RUN_NIC; RUN_NIC= boots without a NIC,
+#            and a QEMU_ARGS that has its own -nic/-netdev/-net replaces it.
 #
 # Shipping a file in the root tree: in your rules.mk, append SOURCE:DEST pairs to ROOT_FILES, DEST being
 # the path inside the root (no leading slash), e.g.
@@ -37,6 +39,7 @@ IMG_SIZE_MB ?= 64
 KVM ?=
 RUN_MEM ?= 1G
 QEMU_ARGS ?=
+RUN_NIC ?= -nic user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:8080-:80
 ROOT_FILES ?=
 ROOT_LIST := $(BUILD)/boot/root-files
 ROOT_SRCS = $(foreach f,$(ROOT_FILES),$(firstword $(subst :, ,$(f))))
@@ -88,7 +91,8 @@ iso: $(ISO)
 run: kernel-required $$(IMG_INPUTS) | deps
 	@if [ -e $(IMG) ]; then tools/mkimg --refresh $(IMG) $(LOADER_EFI) $(KERNEL_ELF) $(CMDLINE_FILE) $(ROOT_DIR); \
 	 else tools/mkimg $(IMG) $(LOADER_EFI) $(KERNEL_ELF) $(CMDLINE_FILE) $(ROOT_DIR); fi
-	tools/qemu-run $(if $(KVM),--kvm) --mem $(RUN_MEM) $(IMG) $(QEMU_ARGS)
+	tools/qemu-run $(if $(KVM),--kvm) --mem $(RUN_MEM) $(IMG) \
+	    $(if $(filter -nic -netdev -net,$(QEMU_ARGS)),,$(RUN_NIC)) $(QEMU_ARGS)
 
 # ---- host unit tests: ELF checks, memory-map translation, page tables ----
 UNIT_TESTS += test_boot_elf_check test_boot_memmap test_boot_paging

@@ -5,7 +5,9 @@
  * PS/2 keyboard (input), the framebuffer console (output), the timer and RTC (clocks), RDRAND.
  * Above: wasi/, which calls these for the current process (kernel/proc/proc.h). A call that cannot
  * complete calls proc_block_until and returns PLAT_WOULD_BLOCK; the scheduler parks the process and
- * the engine retries the call later. Sockets are not wired yet (kernel/net): WASI_ENOTSOCK. */
+ * the engine retries the call later. Sockets are KOBJ_SOCK objects whose calls live in
+ * platform_kernel_sock.c (kernel/proc/platform_kernel_sock.h); plat_poll holds the network lock
+ * while it looks, so a socket's wake-up cannot slip between the look and the park. */
 #include <walos/platform.h>
 
 #include "kernel/arch/x86_64/cpu.h"
@@ -15,10 +17,12 @@
 #include "kernel/fs/vfs.h"
 #include "kernel/gfx/console.h"
 #include "kernel/mm/heap.h"
+#include "kernel/net/netif_kernel.h"
 #include "kernel/proc/handle.h"
+#include "kernel/proc/platform_kernel_sock.h"
 #include "kernel/proc/proc.h"
 
-enum kobj_type { KOBJ_FILE = 1, KOBJ_DIR, KOBJ_CONSOLE, KOBJ_PIPE_READ, KOBJ_PIPE_WRITE };
+enum kobj_type { KOBJ_FILE = 1, KOBJ_DIR, KOBJ_CONSOLE, KOBJ_PIPE_READ, KOBJ_PIPE_WRITE, KOBJ_SOCK };
 
 struct pipe {
     uint8_t buf[HANDLE_PIPE_BYTES];
@@ -33,6 +37,7 @@ struct kobj {
     struct vfs_file *file;     /* KOBJ_FILE */
     struct vfs_node *dir;      /* KOBJ_DIR (one reference) */
     struct pipe *pipe;         /* KOBJ_PIPE_* */
+    struct ksock *sock;        /* KOBJ_SOCK (owned: closed with the last reference) */
 };
 
 #define INPUT_BYTES 256
@@ -83,6 +88,7 @@ static void kobj_put(struct kobj *o)
             kfree(o->pipe);
         proc_event(); /* a blocked peer sees the end */
         break;
+    case KOBJ_SOCK: ksock_close(o->sock); break;
     default: break;
     }
     kfree(o);
@@ -220,6 +226,36 @@ int handle_pipe(struct proc *p, plat_handle *rd_out, plat_handle *wr_out)
     return WASI_ESUCCESS;
 }
 
+int handle_sock_install(struct proc *p, struct ksock *k, uint16_t fdflags, plat_handle *out)
+{
+    struct kobj *o = kobj_new(KOBJ_SOCK);
+    if (!o) {
+        ksock_close(k);
+        return WASI_ENOMEM;
+    }
+    o->sock = k;
+    o->fdflags = fdflags & WASI_FDFLAG_NONBLOCK;
+    plat_handle h = install(p, o);
+    if (h < 0) {
+        kobj_put(o);
+        return WASI_EMFILE;
+    }
+    *out = h;
+    return WASI_ESUCCESS;
+}
+
+int handle_sock_get(plat_handle h, struct ksock **k_out, uint16_t *fdflags_out)
+{
+    struct kobj *o = lookup(h);
+    if (!o)
+        return WASI_EBADF;
+    if (o->type != KOBJ_SOCK)
+        return WASI_ENOTSOCK;
+    *k_out = o->sock;
+    *fdflags_out = o->fdflags;
+    return WASI_ESUCCESS;
+}
+
 struct vfs_node *handle_dir_node(struct proc *p, plat_handle h)
 {
     if (h < 0 || h >= PROC_HANDLES || !table_of(p)[h] || table_of(p)[h]->type != KOBJ_DIR)
@@ -353,6 +389,7 @@ int plat_fd_read(plat_handle h, const struct plat_iovec *iov, size_t count, size
     switch (o->type) {
     case KOBJ_CONSOLE: return console_read(o, iov, count, n_out);
     case KOBJ_PIPE_READ: return pipe_read(o, iov, count, n_out);
+    case KOBJ_SOCK: return ksock_read(o->sock, o->fdflags, iov, count, n_out);
     case KOBJ_FILE:
         for (size_t i = 0; i < count; i++) {
             size_t done = 0;
@@ -383,6 +420,7 @@ int plat_fd_write(plat_handle h, const struct plat_iovec *iov, size_t count, siz
         }
         return WASI_ESUCCESS;
     case KOBJ_PIPE_WRITE: return pipe_write(o, iov, count, n_out);
+    case KOBJ_SOCK: return ksock_write(o->sock, o->fdflags, iov, count, n_out);
     case KOBJ_FILE:
         for (size_t i = 0; i < count; i++) {
             size_t done = 0;
@@ -476,7 +514,9 @@ int plat_fd_stat(plat_handle h, struct plat_filestat *out)
     memset(out, 0, sizeof *out);
     struct vfs_node *n = node_of(o);
     if (!n) {
-        out->filetype = o->type == KOBJ_CONSOLE ? WASI_FILETYPE_CHARACTER_DEVICE : WASI_FILETYPE_UNKNOWN;
+        out->filetype = o->type == KOBJ_CONSOLE ? WASI_FILETYPE_CHARACTER_DEVICE
+                      : o->type == KOBJ_SOCK    ? ksock_filetype(o->sock)
+                                                : WASI_FILETYPE_UNKNOWN;
         out->nlink = 1;
         return WASI_ESUCCESS;
     }
@@ -845,9 +885,8 @@ int plat_yield(void) { return WASI_ESUCCESS; }
 int plat_poll(struct plat_pollfd *fds, size_t count, int64_t timeout_ns, size_t *ready_out)
 {
     size_t ready = 0;
-    bool on = irq_save();
+    bool on = netif_lock(); /* interrupts off: the console pump, and sockets' readiness held still */
     handle_console_pump();
-    irq_restore(on);
     for (size_t i = 0; i < count; i++) {
         struct plat_pollfd *f = &fds[i];
         struct kobj *o = lookup(f->handle);
@@ -867,6 +906,8 @@ int plat_poll(struct plat_pollfd *fds, size_t count, int64_t timeout_ns, size_t 
         } else if (o->type == KOBJ_PIPE_WRITE) {
             f->hangup = !o->pipe->readers;
             f->ready = (uint8_t)(f->want & (o->pipe->len < HANDLE_PIPE_BYTES || f->hangup ? PLAT_POLL_WRITE : 0));
+        } else if (o->type == KOBJ_SOCK) {
+            ksock_poll(o->sock, f);
         } else {
             f->ready = f->want; /* files and directories are always ready */
         }
@@ -874,38 +915,13 @@ int plat_poll(struct plat_pollfd *fds, size_t count, int64_t timeout_ns, size_t 
             ready++;
     }
     *ready_out = ready;
-    if (ready || timeout_ns == 0)
-        return WASI_ESUCCESS;
-    proc_block_until(timeout_ns < 0 ? PROC_NO_DEADLINE : timer_ns() + (uint64_t)timeout_ns);
-    return PLAT_WOULD_BLOCK;
+    int rc = WASI_ESUCCESS;
+    if (!ready && timeout_ns != 0) {
+        proc_block_until(timeout_ns < 0 ? PROC_NO_DEADLINE : timer_ns() + (uint64_t)timeout_ns);
+        rc = PLAT_WOULD_BLOCK;
+    }
+    netif_unlock(on);
+    return rc;
 }
 
-/* ---- sockets (not wired to kernel/net yet) ------------------------------------------------------ */
-
-int plat_sock_accept(plat_handle listener, uint16_t fdflags, plat_handle *out)
-{
-    (void)fdflags, (void)out;
-    return lookup(listener) ? WASI_ENOTSOCK : WASI_EBADF;
-}
-
-int plat_sock_recv(plat_handle h, const struct plat_iovec *iov, size_t count, uint16_t riflags,
-                   size_t *n_out, uint16_t *roflags_out)
-{
-    (void)iov, (void)count, (void)riflags;
-    *n_out = 0;
-    *roflags_out = 0;
-    return lookup(h) ? WASI_ENOTSOCK : WASI_EBADF;
-}
-
-int plat_sock_send(plat_handle h, const struct plat_iovec *iov, size_t count, size_t *n_out)
-{
-    (void)iov, (void)count;
-    *n_out = 0;
-    return lookup(h) ? WASI_ENOTSOCK : WASI_EBADF;
-}
-
-int plat_sock_shutdown(plat_handle h, uint8_t how)
-{
-    (void)how;
-    return lookup(h) ? WASI_ENOTSOCK : WASI_EBADF;
-}
+/* sockets: plat_sock_* are in platform_kernel_sock.c */

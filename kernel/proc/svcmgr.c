@@ -2,8 +2,16 @@
  *
  * Below: kernel/proc/unit.h (parsing) and kernel/proc/svcpolicy.h (order and restart decisions), both
  * portable and host-tested; kernel/proc/proc.h (processes); kernel/proc/handle.h (log files,
- * preopens); the VFS (reading the unit directory, rotating logs).
- * State: `svc`, one entry per parsed unit with its policy and current pid. */
+ * preopens); kernel/proc/platform_kernel_sock.h (the listening sockets of socket activation); the VFS
+ * (reading the unit directory, rotating logs).
+ * State: `svc`, one entry per parsed unit with its policy, current pid and listening sockets.
+ *
+ * Socket activation: each listen=tcp:PORT is opened once, when the unit is loaded, as a handle in the
+ * kernel's own table that the manager keeps for good; every start duplicates it into the new process
+ * (wasi_ctx_preopen_socket) as the fds right after the dir= preopens (as walos-run --tcplisten
+ * does: wasi-libc stops scanning for preopened directories at the first fd that is not one, so a
+ * socket before them would hide them) — so a restart finds the same socket, and connections that
+ * arrive meanwhile wait in its backlog. */
 #include "kernel/proc/svcmgr.h"
 
 #include "kernel/arch/x86_64/timer.h"
@@ -15,6 +23,7 @@
 #include "kernel/mm/heap.h"
 #include "kernel/printk.h"
 #include "kernel/proc/handle.h"
+#include "kernel/proc/platform_kernel_sock.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/svcpolicy.h"
 #include "kernel/proc/unit.h"
@@ -29,6 +38,7 @@ struct service {
     struct unit unit;
     struct svcpolicy policy;
     int pid;                        /* 0: no process */
+    plat_handle listeners[UNIT_MAX_LISTEN]; /* the kernel's handles of unit.listen_ports */
 };
 
 static struct {
@@ -62,6 +72,34 @@ static int read_all(struct vfs_node *node, char **text_out, size_t *len_out)
     return 0;
 }
 
+static const char *listen_error(int err)
+{
+    switch (err) {
+    case WASI_EADDRINUSE: return "the port is in use";
+    case WASI_ENETDOWN: return "no network interface";
+    case WASI_ENOMEM: return "out of memory";
+    case WASI_EMFILE: return "no free kernel handle";
+    default: return "error";
+    }
+}
+
+/* Opens the unit's listening sockets; false (all closed again, a line logged) when one fails: a
+ * service started without its socket would only fail and restart forever. */
+static bool open_listeners(struct service *s, const char *path)
+{
+    for (int i = 0; i < s->unit.nlisten; i++) {
+        int err = ksock_listen_tcp(s->unit.listen_ports[i], &s->listeners[i]);
+        if (err) {
+            printk("svc: %s: listen=tcp:%u: cannot listen (%s, WASI errno %d); not started\n", path,
+                   s->unit.listen_ports[i], listen_error(err), err);
+            while (i-- > 0)
+                plat_fd_close(s->listeners[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
 static void load_unit(struct vfs_node *dir, const char *dir_path, const struct vfs_dirent *ent)
 {
     char path[UNIT_PATH_MAX + 64];
@@ -87,11 +125,7 @@ static void load_unit(struct vfs_node *dir, const char *dir_path, const struct v
     } else if (unit_parse(path, text, len, &s->unit, msg, sizeof msg) != 0) {
         printk("svc: %s; skipped\n", msg);
         kfree(s);
-    } else if (s->unit.listen_port) {
-        /* socket activation needs the kernel's socket platform (plat_sock_*), not wired yet: a
-         * service started without its socket would only fail and restart forever */
-        printk("svc: %s: listen=tcp:%u needs kernel sockets, not implemented yet; not started\n",
-               path, s->unit.listen_port);
+    } else if (!open_listeners(s, path)) {
         kfree(s);
     } else {
         svcpolicy_init(&s->policy, s->unit.restart, NULL);
@@ -233,6 +267,19 @@ static void start(struct service *s)
             p = NULL;
         }
     }
+    /* the sockets after the directories, as walos-run --tcplisten: wasi-libc's preopen scan stops
+     * at the first fd that is not a preopened directory */
+    for (int i = 0; p && i < u->nlisten; i++) {
+        plat_handle h = handle_dup(p, NULL, s->listeners[i]);
+        if (h < 0 || wasi_ctx_preopen_socket(p->wasi, h) < 0) {
+            printk("svc: %s: cannot hand over listen=tcp:%u\n", u->name, u->listen_ports[i]);
+            proc_kill(p, PROC_STATUS_KILLED);
+            proc_reap(p);
+            p = NULL;
+        }
+    }
+    if (p)
+        wasi_ctx_allow_net(p->wasi, u->allow_net);
     uint64_t now = timer_ns();
     if (!p) {
         printk("svc: %s: cannot start %s\n", u->name, u->exec);

@@ -314,8 +314,27 @@ static int key_listen(struct unit *u, char *v, const char **why)
         *why = "listen= needs tcp:PORT (1-65535)";
         return -1;
     }
-    u->listen_port = (uint16_t)port;
+    for (int i = 0; i < u->nlisten; i++)
+        if (u->listen_ports[i] == port) {
+            *why = "listen=: this port is given twice";
+            return -1;
+        }
+    if (u->nlisten == UNIT_MAX_LISTEN) {
+        *why = "listen=: too many (4 at most)";
+        return -1;
+    }
+    u->listen_ports[u->nlisten++] = (uint16_t)port;
     return 0;
+}
+
+static int key_allow_net(struct unit *u, char *v, const char **why)
+{
+    if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) {
+        u->allow_net = v[0] == 'y';
+        return 0;
+    }
+    *why = "allow-net= must be yes or no";
+    return -1;
 }
 
 static int key_stdout(struct unit *u, char *v, const char **why)
@@ -372,7 +391,8 @@ static const struct {
     { "restart", key_restart, false },
     { "max-memory", key_max_memory, false },
     { "fuel", key_fuel, false },
-    { "listen", key_listen, false },
+    { "listen", key_listen, true },
+    { "allow-net", key_allow_net, false },
     { "stdout", key_stdout, false },
 };
 #define NKEYS (sizeof keys / sizeof keys[0])

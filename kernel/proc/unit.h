@@ -11,7 +11,14 @@
  *   restart=no|on-failure|always        default no
  *   max-memory=SIZE      linear memory cap; SIZE is bytes with an optional K, M or G suffix (1024-based)
  *   fuel=N               instruction budget per run (engine fuel); 0 or absent: unlimited
- *   listen=tcp:PORT      a listening socket handed over as fd 3 (before the preopens)
+ *   listen=tcp:PORT      repeatable (UNIT_MAX_LISTEN, each port once): the service manager listens on
+ *                        0.0.0.0:PORT when the unit is loaded and hands the socket over on every start
+ *                        as preopened fds right after the dir= preopens (in file order; as walos-run
+ *                        --tcplisten: wasi-libc's preopen scan stops at the first fd that is not a
+ *                        directory); a restarted service gets the same socket (connections wait in
+ *                        its backlog meanwhile)
+ *   allow-net=yes|no     let the program open its own sockets and resolve names (the WasmEdge socket
+ *                        extension, as walos-run --allow-net); default no
  *   stdout=TARGET [max=SIZE] [keep=N]   TARGET is console, null or an absolute file path; a file is
  *                        rotated past max bytes (default 64K) keeping N old copies PATH.1..PATH.N
  *                        (default 1). Default: /var/log/NAME.log max=64K keep=1.
@@ -29,6 +36,7 @@
 #define UNIT_PATH_MAX 256       /* paths, NUL included */
 #define UNIT_MAX_DIRS 8
 #define UNIT_MAX_AFTER 8
+#define UNIT_MAX_LISTEN 4
 #define UNIT_ARGV_MAX 1024      /* packed argv bytes */
 #define UNIT_ENV_MAX 1024       /* packed env bytes */
 #define UNIT_LINE_MAX 512       /* longest line accepted */
@@ -65,7 +73,9 @@ struct unit {
     enum unit_restart restart;
     uint64_t max_memory;                    /* bytes; 0: no cap beyond the system's */
     uint64_t fuel;                          /* 0: unlimited */
-    uint16_t listen_port;                   /* 0: no listen= */
+    uint16_t listen_ports[UNIT_MAX_LISTEN]; /* listen=tcp:PORT, in file order */
+    int nlisten;
+    bool allow_net;                         /* allow-net=yes */
     enum unit_output output;
     char stdout_path[UNIT_PATH_MAX];        /* UNIT_OUTPUT_FILE only */
     uint64_t stdout_max;                    /* rotate past this many bytes */

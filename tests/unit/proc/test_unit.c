@@ -42,6 +42,8 @@ static void test_full(void)
         "max-memory=16M\n"
         "fuel=1000000\n"
         "listen=tcp:8080\n"
+        "listen=tcp:443\n"
+        "allow-net=yes\n"
         "; another comment\n"
         "stdout=/var/log/web.log max=1M keep=3\n";
     CHECK_EQ(parse("/etc/services/httpd.conf", text), 0);
@@ -59,7 +61,10 @@ static void test_full(void)
     CHECK_EQ(u.restart, UNIT_RESTART_ON_FAILURE);
     CHECK_EQ(u.max_memory, 16 * 1024 * 1024);
     CHECK_EQ(u.fuel, 1000000);
-    CHECK_EQ(u.listen_port, 8080);
+    CHECK_EQ(u.nlisten, 2);
+    CHECK_EQ(u.listen_ports[0], 8080);
+    CHECK_EQ(u.listen_ports[1], 443);
+    CHECK(u.allow_net);
     CHECK_EQ(u.output, UNIT_OUTPUT_FILE);
     CHECK(strcmp(u.stdout_path, "/var/log/web.log") == 0);
     CHECK_EQ(u.stdout_max, 1024 * 1024);
@@ -76,7 +81,8 @@ static void test_defaults(void)
     CHECK_EQ(u.restart, UNIT_RESTART_NO);
     CHECK_EQ(u.max_memory, 0);
     CHECK_EQ(u.fuel, 0);
-    CHECK_EQ(u.listen_port, 0);
+    CHECK_EQ(u.nlisten, 0);
+    CHECK(!u.allow_net);
     CHECK_EQ(u.output, UNIT_OUTPUT_FILE);
     CHECK(strcmp(u.stdout_path, "/var/log/shell.log") == 0);
     CHECK_EQ(u.stdout_max, 64 * 1024);
@@ -116,6 +122,15 @@ static void test_errors(void)
     expect_error("x.conf", "exec=/x.wasm\nlisten=udp:53\n", "x.conf:2: listen= needs tcp:PORT (1-65535)");
     expect_error("x.conf", "exec=/x.wasm\nlisten=tcp:70000\n", "x.conf:2: listen= needs tcp:PORT (1-65535)");
     expect_error("x.conf", "exec=/x.wasm\nlisten=tcp:0\n", "x.conf:2: listen= needs tcp:PORT (1-65535)");
+    expect_error("x.conf", "exec=/x.wasm\nlisten=tcp:80\nlisten=tcp:80\n",
+                 "x.conf:3: listen=: this port is given twice");
+    expect_error("x.conf", "exec=/x.wasm\nlisten=tcp:1\nlisten=tcp:2\nlisten=tcp:3\nlisten=tcp:4\nlisten=tcp:5\n",
+                 "x.conf:6: listen=: too many (4 at most)");
+    expect_error("x.conf", "exec=/x.wasm\nlisten=tcp:\n", "x.conf:2: listen= needs tcp:PORT (1-65535)");
+    expect_error("x.conf", "exec=/x.wasm\nlisten=tcp:80x\n", "x.conf:2: listen= needs tcp:PORT (1-65535)");
+    expect_error("x.conf", "exec=/x.wasm\nlisten=80\n", "x.conf:2: listen= needs tcp:PORT (1-65535)");
+    expect_error("x.conf", "exec=/x.wasm\nallow-net=maybe\n", "x.conf:2: allow-net= must be yes or no");
+    expect_error("x.conf", "exec=/x.wasm\nallow-net=yes\nallow-net=no\n", "x.conf:3: key given twice");
     expect_error("x.conf", "exec=/x.wasm\njust words\n", "x.conf:2: expected key=value");
     expect_error("x.conf", "exec=/x.wasm\nfuel=\n", "x.conf:2: empty value");
     expect_error("x.conf", "exec=/x.wasm\nfuel=12x\n", "x.conf:2: fuel= needs a number");
@@ -224,6 +239,9 @@ static void test_fuzz(void)
             ok++;
             CHECK(u.exec[0] == '/' && memchr(u.exec, 0, sizeof u.exec));
             CHECK(u.argv_len <= sizeof u.argv && u.env_len <= sizeof u.env);
+            CHECK(u.nlisten >= 0 && u.nlisten <= UNIT_MAX_LISTEN);
+            for (int i = 0; i < u.nlisten; i++)
+                CHECK(u.listen_ports[i] != 0);
         } else {
             bad++;
             CHECK_EQ(r, -1);
