@@ -3,10 +3,12 @@
  * Message building and parsing are pure functions over a byte buffer with explicit bounds; the
  * resolver keeps up to DNS_MAX_QUERIES outstanding queries per stack, each with its own UDP endpoint
  * (a fresh ephemeral port and a random ID, so a spoofed answer must guess both: RFC 5452 section 9),
- * and is driven by dns_tick (net.c) for retransmissions. Below: udp.c. Above: sock_getaddrinfo in
- * the WASI layer. */
+ * and is driven by dns_tick (net.c) for retransmissions. A query may instead go over TCP (RFC 7766:
+ * each message behind a two-byte length), one connection per query, advanced by dns_tick and by
+ * each poll. Below: udp.c, tcp.h. Above: plat_getaddrinfo (kernel/proc/platform_kernel_sock.c). */
 #include "kernel/net/dns.h"
 #include "kernel/net/net_priv.h"
+#include "kernel/net/tcp.h"
 #include "kernel/net/udp.h"
 #include "kernel/net/proto/dns.h"
 
@@ -164,6 +166,11 @@ struct dns_query {
     int tries;
     uint64_t next_ms;
     struct udp_pcb *pcb;
+    struct tcp_pcb *tcp;      /* over TCP: the connection (pcb is NULL) */
+    bool tcp_sent;            /* the query went out on it */
+    uint16_t tcp_len;         /* bytes of the answer in tcp_buf (its two-byte length included) */
+    uint64_t deadline_ms;     /* over TCP: give up then */
+    uint8_t tcp_buf[DNS_MAX_UDP + 2];
     char name[DNS_MAX_NAME + 1];
 };
 
@@ -202,8 +209,107 @@ static void query_recv(void *arg, struct netbuf *nb)
 
 static void query_release(struct dns_query *q)
 {
-    udp_free(q->pcb);
+    if (q->pcb)
+        udp_free(q->pcb);
+    if (q->tcp)
+        tcp_abort(q->tcp);
     memset(q, 0, sizeof(*q));
+}
+
+/* Moves a TCP query on: sends the query once connected, collects the answer, fails on a connection
+ * error or the deadline. */
+static void tcp_step(struct net_stack *stack, struct dns_query *q)
+{
+    if (q->result != NET_ERR_WOULDBLOCK)
+        return;
+    int err = tcp_error(q->tcp);
+    if (err != NET_OK) {
+        q->result = NET_ERR_TIMEOUT; /* refused, reset or timed out: no answer */
+        return;
+    }
+    if (!q->tcp_sent && tcp_get_state(q->tcp) >= TCP_ESTABLISHED) {
+        uint8_t buf[DNS_MAX_UDP + 2];
+        int len = dns_build_query(buf + 2, sizeof(buf) - 2, q->id, q->name);
+        if (len < 0) {
+            q->result = NET_ERR_INVAL;
+            return;
+        }
+        buf[0] = (uint8_t)(len >> 8);
+        buf[1] = (uint8_t)len;
+        if (tcp_write(q->tcp, buf, (size_t)len + 2) != len + 2) { /* a fresh send buffer takes it all */
+            q->result = NET_ERR_TIMEOUT;
+            return;
+        }
+        q->tcp_sent = true;
+    }
+    while (q->tcp_sent && q->tcp_len < sizeof(q->tcp_buf)) {
+        long n = tcp_read(q->tcp, q->tcp_buf + q->tcp_len, sizeof(q->tcp_buf) - q->tcp_len);
+        if (n <= 0) {
+            if (n != NET_ERR_WOULDBLOCK)
+                q->result = NET_ERR_TIMEOUT; /* closed before a whole answer */
+            break;
+        }
+        q->tcp_len = (uint16_t)(q->tcp_len + n);
+    }
+    if (q->result == NET_ERR_WOULDBLOCK && q->tcp_len >= 2) {
+        size_t want = get16(q->tcp_buf);
+        if (want > sizeof(q->tcp_buf) - 2) {
+            q->result = NET_ERR_INVAL;
+        } else if (q->tcp_len >= want + 2) {
+            uint32_t addrs[DNS_MAX_ADDRS];
+            int count;
+            int r = dns_parse_response(q->tcp_buf + 2, want, q->id, q->name, addrs, DNS_MAX_ADDRS, &count);
+            q->result = r == NET_OK ? NET_OK : r == NET_ERR_NOTFOUND ? NET_ERR_NOTFOUND : NET_ERR_INVAL;
+            if (r == NET_OK)
+                q->addr = addrs[0];
+        }
+    }
+    if (q->result == NET_ERR_WOULDBLOCK && stack->now_ms >= q->deadline_ms)
+        q->result = NET_ERR_TIMEOUT;
+}
+
+/* A free query slot (the client allocated on first use), or NULL. */
+static struct dns_query *query_slot(struct net_stack *stack, int *handle_out)
+{
+    if (!stack->dns) {
+        stack->dns = kmalloc(sizeof(*stack->dns));
+        if (!stack->dns)
+            return NULL;
+        memset(stack->dns, 0, sizeof(*stack->dns));
+    }
+    for (int h = 0; h < DNS_MAX_QUERIES; h++)
+        if (!stack->dns->q[h].used) {
+            *handle_out = h;
+            return &stack->dns->q[h];
+        }
+    return NULL;
+}
+
+int dns_resolve_start_tcp(struct net_stack *stack, const char *name, uint32_t server)
+{
+    uint8_t probe[DNS_MAX_UDP];
+    int h;
+    if (strlen(name) > DNS_MAX_NAME - 2 || dns_build_query(probe, sizeof(probe), 0, name) < 0)
+        return NET_ERR_INVAL;
+    struct dns_query *q = query_slot(stack, &h);
+    if (!q)
+        return NET_ERR_NOMEM;
+    q->tcp = tcp_new(stack);
+    if (!q->tcp)
+        return NET_ERR_NOMEM;
+    int err = tcp_connect(q->tcp, server, DNS_PORT);
+    if (err != NET_OK) {
+        tcp_abort(q->tcp);
+        q->tcp = NULL;
+        return err;
+    }
+    q->used = true;
+    q->result = NET_ERR_WOULDBLOCK;
+    q->id = (uint16_t)net_random(stack);
+    q->server = server;
+    q->deadline_ms = stack->now_ms + (uint64_t)DNS_RETRY_MS * DNS_TRIES;
+    memcpy(q->name, name, strlen(name) + 1);
+    return h;
 }
 
 int dns_resolve_start(struct net_stack *stack, const char *name, uint32_t server)
@@ -213,18 +319,10 @@ int dns_resolve_start(struct net_stack *stack, const char *name, uint32_t server
     uint8_t probe[DNS_MAX_UDP];
     if (dns_build_query(probe, sizeof(probe), 0, name) < 0)
         return NET_ERR_INVAL;
-    if (!stack->dns) {
-        stack->dns = kmalloc(sizeof(*stack->dns));
-        if (!stack->dns)
-            return NET_ERR_NOMEM;
-        memset(stack->dns, 0, sizeof(*stack->dns));
-    }
     int h;
-    for (h = 0; h < DNS_MAX_QUERIES && stack->dns->q[h].used; h++)
-        ;
-    if (h == DNS_MAX_QUERIES)
+    struct dns_query *q = query_slot(stack, &h);
+    if (!q)
         return NET_ERR_NOMEM;
-    struct dns_query *q = &stack->dns->q[h];
     q->pcb = udp_new(stack);
     if (!q->pcb)
         return NET_ERR_NOMEM;
@@ -253,6 +351,8 @@ int dns_resolve_poll(struct net_stack *stack, int handle, uint32_t *addr_out)
     if (!stack->dns || handle < 0 || handle >= DNS_MAX_QUERIES || !stack->dns->q[handle].used)
         return NET_ERR_INVAL;
     struct dns_query *q = &stack->dns->q[handle];
+    if (q->tcp)
+        tcp_step(stack, q);
     int r = q->result;
     if (r == NET_ERR_WOULDBLOCK)
         return r;
@@ -274,6 +374,10 @@ void dns_tick(struct net_stack *stack)
         return;
     for (int h = 0; h < DNS_MAX_QUERIES; h++) {
         struct dns_query *q = &stack->dns->q[h];
+        if (q->used && q->tcp) {
+            tcp_step(stack, q);
+            continue;
+        }
         if (!q->used || q->result != NET_ERR_WOULDBLOCK || q->next_ms > stack->now_ms)
             continue;
         if (q->tries >= DNS_TRIES)

@@ -42,6 +42,13 @@ int dns_parse_response(const uint8_t *msg, size_t len, uint16_t id, const char *
  * NET_ERR_INVAL (bad name), NET_ERR_NOMEM (too many queries), or a send error. The name is copied. */
 int dns_resolve_start(struct net_stack *stack, const char *name, uint32_t server);
 
+/* The same over TCP (RFC 7766: the message behind a two-byte length; one connection per query), for a
+ * server reached only by TCP (QEMU's user network with restrict=on forwards TCP, not UDP). Gives up
+ * (NET_ERR_TIMEOUT) after DNS_RETRY_MS * DNS_TRIES or when the connection fails. Polled, cancelled
+ * and released like a UDP query. Returns a handle >= 0, NET_ERR_INVAL, NET_ERR_NOMEM, or
+ * tcp_connect's error (NET_ERR_NOROUTE...). */
+int dns_resolve_start_tcp(struct net_stack *stack, const char *name, uint32_t server);
+
 /* Polls a query: NET_OK with *addr_out (the first address; the handle is then released),
  * NET_ERR_WOULDBLOCK (no answer yet), NET_ERR_NOTFOUND or NET_ERR_TIMEOUT (released), NET_ERR_INVAL
  * (no such handle). */

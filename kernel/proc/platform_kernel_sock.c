@@ -14,6 +14,7 @@
 #include "kernel/proc/platform_kernel_sock.h"
 
 #include "kernel/arch/x86_64/timer.h"
+#include "kernel/cmdline.h"
 #include "kernel/mm/heap.h"
 #include "kernel/net/dns.h"
 #include "kernel/net/net.h"
@@ -27,6 +28,7 @@
 #define DGRAM_MAX 65507          /* largest UDP payload over IPv4 */
 #define DNS_POLL_NS 10000000ull  /* a parked getaddrinfo looks at its query every 10 ms */
 #define DNS_PENDING 8            /* getaddrinfo calls waiting for their answer */
+#define DNS_ADDR_WAIT_NS 20000000000ull /* a lookup made before DHCP is done waits this long for it */
 #define NAME_MAX_LEN 256
 
 struct ksock {
@@ -40,7 +42,8 @@ struct ksock {
 /* one getaddrinfo waiting for the DNS client: the process repeats the call (PLAT_WOULD_BLOCK) */
 struct dns_pending {
     int pid;                   /* 0: free */
-    int query;                 /* dns_resolve_start handle */
+    int query;                 /* dns_resolve_start handle; -1: waiting for the interface's address */
+    uint64_t since_ns;         /* when the call began */
     char name[NAME_MAX_LEN];
 };
 
@@ -590,7 +593,8 @@ static struct dns_pending *dns_slot(int pid, const char *name)
         if (d->pid) {
             struct proc *p = proc_get(d->pid);
             if (!p || p->state == PROC_ZOMBIE) {
-                dns_resolve_cancel(netif_stack(), d->query);
+                if (d->query >= 0)
+                    dns_resolve_cancel(netif_stack(), d->query);
                 d->pid = 0;
             }
         }
@@ -602,7 +606,22 @@ static struct dns_pending *dns_slot(int pid, const char *name)
     return free_slot;
 }
 
-/* Resolves name through the DNS server DHCP gave (or answers at once); lock held. WASI_ESUCCESS,
+/* The DNS server: the kernel command line's `net.dns=A.B.C.D` (UDP) or `net.dns=tcp:A.B.C.D` (TCP,
+ * RFC 7766: QEMU's user network with restrict=on forwards only TCP, through guestfwd), else the one
+ * DHCP offered. False when there is none. */
+static bool dns_server(const struct netdev *dev, uint32_t *ip_out, bool *tcp_out)
+{
+    char val[32];
+    *tcp_out = false;
+    if (cmdline_value("net.dns", val, sizeof val)) {
+        *tcp_out = !strncmp(val, "tcp:", 4);
+        return parse_ip4(val + (*tcp_out ? 4 : 0), ip_out);
+    }
+    *ip_out = dev->dns_server;
+    return *ip_out != 0;
+}
+
+/* Resolves name through the DNS server (or answers at once); lock held. WASI_ESUCCESS,
  * PLAT_WOULD_BLOCK (parked), or a WASI_EAI_* error. */
 static int resolve_locked(const char *name, uint32_t *ip_out)
 {
@@ -615,8 +634,10 @@ static int resolve_locked(const char *name, uint32_t *ip_out)
     struct net_stack *stack = netif_stack();
     struct netdev *dev = netif_primary();
     struct proc *p = proc_current();
-    if (!stack || !dev || !dev->dns_server)
-        return WASI_EAI_FAIL; /* no network, or no DNS server offered */
+    uint32_t server;
+    bool tcp;
+    if (!stack || !dev || !dns_server(dev, &server, &tcp))
+        return WASI_EAI_FAIL; /* no network, or no DNS server */
     if (strlen(name) >= NAME_MAX_LEN)
         return WASI_EAI_NONAME;
     if (!p)
@@ -625,12 +646,26 @@ static int resolve_locked(const char *name, uint32_t *ip_out)
     if (!d)
         return WASI_EAI_AGAIN;
     if (!d->pid) {
-        int q = dns_resolve_start(stack, name, dev->dns_server);
-        if (q < 0)
-            return q == NET_ERR_INVAL ? WASI_EAI_NONAME : WASI_EAI_AGAIN;
         d->pid = p->pid;
-        d->query = q;
+        d->query = -1;
+        d->since_ns = timer_ns();
         memcpy(d->name, name, strlen(name) + 1);
+    }
+    if (d->query < 0 && !dev->ip) { /* a service started at boot may ask before DHCP is done */
+        if (timer_ns() - d->since_ns > DNS_ADDR_WAIT_NS) {
+            d->pid = 0;
+            return WASI_EAI_AGAIN;
+        }
+        proc_block_until(timer_ns() + DNS_POLL_NS);
+        return PLAT_WOULD_BLOCK;
+    }
+    if (d->query < 0) {
+        int q = tcp ? dns_resolve_start_tcp(stack, name, server) : dns_resolve_start(stack, name, server);
+        if (q < 0) {
+            d->pid = 0;
+            return q == NET_ERR_INVAL ? WASI_EAI_NONAME : WASI_EAI_AGAIN;
+        }
+        d->query = q;
     }
     int err = dns_resolve_poll(stack, d->query, ip_out);
     if (err == NET_ERR_WOULDBLOCK) {

@@ -4,8 +4,9 @@
  *                                        sending side down, copy the answer to stdout until the server
  *                                        closes; retry the connection TRIES times, a second apart
  *                                        (default 1)
- *   nc -l NAME                           resolve NAME (sock_getaddrinfo) and print
- *                                        "NAME has address A.B.C.D" for each IPv4 address
+ *   nc -l NAME...                        resolve each NAME in turn (sock_getaddrinfo) and print
+ *                                        "NAME has address A.B.C.D" for each IPv4 address, or
+ *                                        "NAME: cannot resolve (error N)", on stdout
  *
  * Over the WasmEdge socket extension (sdk/wasmedge_socket.h): the runner must allow networking
  * (walos-run --allow-net, a unit's allow-net=yes). The test pattern is byte i = (i * 7 + (i >> 11))
@@ -67,11 +68,13 @@ static int lookup(const char *name)
     uint8_t addrs[MAX_ADDRS][4];
     uint16_t port;
     uint32_t n = 0, e = resolve(name, "0", addrs, &port, &n);
-    if (e)
-        return fail("cannot resolve", name, e);
+    if (e || !n) {
+        printf("%s: cannot resolve (error %u)\n", name, (unsigned)e);
+        return 1;
+    }
     for (uint32_t i = 0; i < n; i++)
         printf("%s has address %u.%u.%u.%u\n", name, addrs[i][0], addrs[i][1], addrs[i][2], addrs[i][3]);
-    return n ? 0 : fail("no IPv4 address", name, 0);
+    return 0;
 }
 
 static uint32_t connect_once(const uint8_t addr[4], uint16_t port, uint32_t *fd_out)
@@ -157,8 +160,12 @@ int main(int argc, char **argv)
     int tries = 1;
     const char *host = NULL, *port = NULL;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-l") == 0 && i + 1 < argc)
-            return lookup(argv[i + 1]);
+        if (strcmp(argv[i], "-l") == 0 && i + 1 < argc) {
+            int rc = 0;
+            while (++i < argc)
+                rc |= lookup(argv[i]);
+            return rc;
+        }
         if (strcmp(argv[i], "-n") == 0 && i + 1 < argc)
             count = atoll(argv[++i]);
         else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
@@ -171,7 +178,7 @@ int main(int argc, char **argv)
             host = NULL;
     }
     if (!host || !port || tries < 1)
-        return fail("usage", "nc [-n BYTES] [-r TRIES] HOST PORT | nc -l NAME", 0);
+        return fail("usage", "nc [-n BYTES] [-r TRIES] HOST PORT | nc -l NAME...", 0);
     uint8_t addrs[MAX_ADDRS][4];
     uint16_t p;
     uint32_t n = 0, fd = 0, e = resolve(host, port, addrs, &p, &n);
