@@ -14,7 +14,12 @@
 
 #include <stdint.h>
 
+/* Outside wasm (the kernel's host test reads the record layouts) the declarations are plain. */
+#if defined(__wasm__)
 #define WALOS_NET_IMPORT(name) __attribute__((import_module("walos_net"), import_name(name)))
+#else
+#define WALOS_NET_IMPORT(name)
+#endif
 
 /* ---- interfaces --------------------------------------------------------------------------------- */
 

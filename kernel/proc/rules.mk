@@ -31,3 +31,10 @@ proc-programs: $(PROC_PROGRAM_WASM)
 UNIT_TESTS += test_svcmsg
 test_svcmsg_SRCS := tests/unit/proc/test_svcmsg.c kernel/proc/svcmsg.c
 test_svcmsg_CFLAGS := -Itests/unit -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+# host test of the walos_net import module over the real stack on tests/unit/net's fake link (the
+# kernel around it is stubbed in the test); built with the net suite's sanitizers
+UNIT_TESTS += test_walos_net
+test_walos_net_SRCS := tests/unit/proc/test_walos_net.c kernel/proc/walos_net.c tests/unit/net/nettest.c \
+    $(NET_SRCS) $(NET_TEST_SUPPORT)
+test_walos_net_CFLAGS := $(NET_SAN_CFLAGS) -Itests/unit/net
