@@ -534,7 +534,24 @@ uint32_t wasm_exec_backtrace(const wasm_exec *e, struct wasm_frame_info *frames,
 
 bool wasm_exec_fault_in_guard(const wasm_exec *e, uintptr_t addr)
 {
-    (void)e;
-    (void)addr;
-    return false;   /* guard-page mode is not built yet: explicit bounds checks everywhere */
+    if (!e || e->state != EXEC_SUSPENDED || !e->inst)   /* running: state is SUSPENDED (run) */
+        return false;
+    const struct wasm_memory *m = e->inst->mem0;
+    if (!m->guard)
+        return false;
+    uintptr_t base = (uintptr_t)m->data;
+    return addr >= base + m->size && addr - base < m->reserved;
+}
+
+int wasm_exec_fault_trap(wasm_exec *e, uintptr_t ip_hint)
+{
+    const uint32_t *ip = NULL;
+    if (e->frame_top > e->frames) {
+        const struct translate_code *c = e->frame_top[-1].func->mfunc
+                                             ? e->frame_top[-1].func->mfunc->code : NULL;
+        const uint32_t *hint = (const uint32_t *)ip_hint;
+        if (c && hint >= c->words && hint < c->words + c->word_count)
+            ip = hint;
+    }
+    return exec_trap(ip, e->fp, e, WASM_TRAP_MEMORY_OOB);
 }

@@ -74,14 +74,12 @@ static inline exec_op exec_handler_at(const uint32_t *ip)
         x->mem_size = x->inst->mem0->size;    \
     } while (0)
 
-/* Bounds check of an access of n bytes at (uint32 addr) + (uint32 offset). MEM_GUARD_PAGES: the
- * memory is a 4 GiB + guard reservation and faults become traps, so no check is compiled. */
-#ifndef EXEC_GUARD_PAGES
-#define EXEC_GUARD_PAGES 0
-#endif
+/* Bounds check of an access of n bytes at (uint32 addr) + (uint32 offset). The guard-page twins of
+ * the loads and stores (ops.h EXEC_OPS_MEMORY_GUARD) leave it out: their memory is a reservation
+ * in which every such address is either committed or faults (engine/wasm.h "Guard-page mode"). */
 #define MEM_CHECK(ea, n)                                                          \
     do {                                                                          \
-        if (!EXEC_GUARD_PAGES && __builtin_expect((ea) + (n) > x->mem_size, 0))   \
+        if (__builtin_expect((ea) + (n) > x->mem_size, 0))                        \
             return exec_trap(ip, fp, x, WASM_TRAP_MEMORY_OOB);                    \
     } while (0)
 

@@ -6,13 +6,21 @@
 
 #define EA() ((uint64_t)(uint32_t)S(1) + U(2))
 
+/* each load and store twice: checked, and the guard-page twin (name_g) without the check */
 #define LOAD(name, ctype, conv)                          \
     OP(name)                                             \
     {                                                    \
         uint64_t ea = EA();                              \
         MEM_CHECK(ea, sizeof(ctype));                    \
         ctype v;                                         \
-        __builtin_memcpy(&v, mem + ea, sizeof v);                 \
+        __builtin_memcpy(&v, mem + ea, sizeof v);        \
+        S(0) = (uint64_t)(conv)v;                        \
+        NEXT(3);                                         \
+    }                                                    \
+    OP(name##_g)                                         \
+    {                                                    \
+        ctype v;                                         \
+        __builtin_memcpy(&v, mem + EA(), sizeof v);      \
         S(0) = (uint64_t)(conv)v;                        \
         NEXT(3);                                         \
     }
@@ -36,7 +44,13 @@ LOAD(i64_load32_u, uint32_t, uint64_t)
         uint64_t ea = (uint64_t)(uint32_t)S(0) + U(2);   \
         MEM_CHECK(ea, sizeof(ctype));                    \
         ctype v = (ctype)S(1);                           \
-        __builtin_memcpy(mem + ea, &v, sizeof v);                 \
+        __builtin_memcpy(mem + ea, &v, sizeof v);        \
+        NEXT(3);                                         \
+    }                                                    \
+    OP(name##_g)                                         \
+    {                                                    \
+        ctype v = (ctype)S(1);                           \
+        __builtin_memcpy(mem + (uint64_t)(uint32_t)S(0) + U(2), &v, sizeof v); \
         NEXT(3);                                         \
     }
 

@@ -247,7 +247,13 @@ struct wasm_module {
      * spec says custom sections never make a module malformed). */
     char **func_names;
     char *module_name;
+
+    /* How loads and stores are translated, fixed by the first instantiation whose memory 0 exists
+     * (runtime.c): MODULE_MEM_GUARD when that memory is a guard-page reservation (unchecked
+     * accesses, engine/wasm.h), MODULE_MEM_CHECKED otherwise. Later instances must agree. */
+    uint8_t mem_mode;
 };
+enum { MODULE_MEM_UNSET = 0, MODULE_MEM_CHECKED = 1, MODULE_MEM_GUARD = 2 };
 
 /* Decodes `bytes` into a new module (malformed checks only, see above). Returns WASM_OK and *out,
  * or WASM_ERR_MALFORMED / WASM_ERR_INVALID ("constant expression required") / WASM_ERR_NOMEM with

@@ -43,7 +43,7 @@
     X(br_i32_gt_u_imm, 3) X(br_i32_le_s_imm, 3) X(br_i32_le_u_imm, 3) X(br_i32_ge_s_imm, 3) \
     X(br_i32_ge_u_imm, 3)
 
-/* d, a, k(offset): loads; addr = (uint32_t)fp[a] + k, k up to 2^32-1 */
+/* d, a, k(offset): loads; addr = (uint32_t)fp[a] + k, k up to 2^32-1 (ORDER MEMOPS) */
 #define EXEC_OPS_MEMORY(X) \
     X(i32_load, 3) X(i64_load, 3) X(i32_load8_s, 3) X(i32_load8_u, 3) X(i32_load16_s, 3) \
     X(i32_load16_u, 3) X(i64_load8_s, 3) X(i64_load8_u, 3) X(i64_load16_s, 3) X(i64_load16_u, 3) \
@@ -68,6 +68,16 @@
     X(elem_drop, 1)       /* k(segment) */ \
     X(ref_func, 2)        /* d, k(function) */ \
     X(ref_is_null, 2)     /* d, a */
+
+/* The same loads and stores without the bounds check, for modules whose memory 0 is a guard-page
+ * reservation (engine/wasm.h "Guard-page mode"): an access past the memory faults, and the
+ * embedder's fault handler makes it a trap. Same operands; same order as the checked ones above
+ * (grep ORDER MEMOPS: OPC_GUARD_OF maps one onto the other). */
+#define EXEC_OPS_MEMORY_GUARD(X) \
+    X(i32_load_g, 3) X(i64_load_g, 3) X(i32_load8_s_g, 3) X(i32_load8_u_g, 3) \
+    X(i32_load16_s_g, 3) X(i32_load16_u_g, 3) X(i64_load8_s_g, 3) X(i64_load8_u_g, 3) \
+    X(i64_load16_s_g, 3) X(i64_load16_u_g, 3) X(i64_load32_s_g, 3) X(i64_load32_u_g, 3) \
+    X(i32_store_g, 3) X(i64_store_g, 3) X(i32_store8_g, 3) X(i32_store16_g, 3)
 
 /* d, a, b (binary) or d, a (unary), in wasm opcode order. */
 #define EXEC_OPS_INT(X) \
@@ -118,7 +128,8 @@
     X(i32_trunc_sat_f64_u, 2) X(i64_trunc_sat_f32_s, 2) X(i64_trunc_sat_f32_u, 2) \
     X(i64_trunc_sat_f64_s, 2) X(i64_trunc_sat_f64_u, 2)
 
-#define EXEC_OPS(X) EXEC_OPS_CONTROL(X) EXEC_OPS_MEMORY(X) EXEC_OPS_INT(X) EXEC_OPS_FLOAT(X)
+#define EXEC_OPS(X) \
+    EXEC_OPS_CONTROL(X) EXEC_OPS_MEMORY(X) EXEC_OPS_MEMORY_GUARD(X) EXEC_OPS_INT(X) EXEC_OPS_FLOAT(X)
 
 enum exec_opcode {
 #define EXEC_OP_ENUM(name, words) OPC_##name,
@@ -126,5 +137,8 @@ enum exec_opcode {
 #undef EXEC_OP_ENUM
     OPC_COUNT
 };
+
+/* the unchecked twin of a checked load or store (OPC_i32_load .. OPC_i32_store16; ORDER MEMOPS) */
+#define OPC_GUARD_OF(op) ((enum exec_opcode)((op) - OPC_i32_load + OPC_i32_load_g))
 
 #endif

@@ -167,9 +167,17 @@ uint32_t runtime_type_intern(struct wasm_store *s, const uint8_t *params, uint32
 
 static void memory_destroy(struct runtime_object *o)
 {
-    plat_free(((struct wasm_memory *)o)->data);
+    struct wasm_memory *mem = (struct wasm_memory *)o;
+    if (mem->reserved)
+        plat_mem_release(mem->data, mem->reserved);
+    else
+        plat_free(mem->data);
 }
 
+/* A memory of min pages that may grow to max (MODULE_NO_MAX: none) within the store's limit.
+ * Reserved when the platform can: a guard-page region (WASM_GUARD_RESERVE) in a guard store,
+ * otherwise the largest size it may reach; memory.grow then commits in place. Without a
+ * reservation the bytes come from plat_alloc and grow by plat_realloc (the base moves). */
 static struct wasm_memory *memory_new(struct wasm_store *s, uint32_t min, uint64_t max)
 {
     struct wasm_memory *mem = runtime_object_new(s, sizeof *mem, memory_destroy);
@@ -178,13 +186,21 @@ static struct wasm_memory *memory_new(struct wasm_store *s, uint32_t min, uint64
     mem->max = max;
     if (min > s->limits.max_memory_pages)
         return NULL;
-    if (min) {
+    uint64_t cap = max != MODULE_NO_MAX && max < s->limits.max_memory_pages
+                       ? max : s->limits.max_memory_pages;
+    uint64_t commit = (uint64_t)min * MODULE_PAGE_SIZE;
+    if (s->limits.guard_pages && (mem->data = plat_mem_reserve(WASM_GUARD_RESERVE, commit))) {
+        mem->reserved = WASM_GUARD_RESERVE;
+        mem->guard = true;
+    } else if (cap && (mem->data = plat_mem_reserve(cap * MODULE_PAGE_SIZE, commit))) {
+        mem->reserved = cap * MODULE_PAGE_SIZE;
+    } else if (min) {
         mem->data = plat_calloc(min, MODULE_PAGE_SIZE);
         if (!mem->data)
             return NULL;
     }
     mem->pages = min;
-    mem->size = (uint64_t)min * MODULE_PAGE_SIZE;
+    mem->size = commit;
     return mem;
 }
 
@@ -195,15 +211,22 @@ int64_t runtime_memory_grow(struct wasm_memory *mem, uint32_t delta, uint32_t li
         return old;
     uint64_t want = (uint64_t)old + delta;
     uint64_t cap = mem->max != MODULE_NO_MAX && mem->max < limit_pages ? mem->max : limit_pages;
-    if (want > cap || mem == NULL)
+    if (want > cap)
         return -1;
-    uint8_t *d = plat_realloc(mem->data, (size_t)(want * MODULE_PAGE_SIZE));
-    if (!d)
-        return -1;
-    memset(d + mem->size, 0, (size_t)((uint64_t)delta * MODULE_PAGE_SIZE));
-    mem->data = d;
+    uint64_t bytes = want * MODULE_PAGE_SIZE;
+    if (mem->reserved) {            /* in place: the base never moves */
+        uint64_t room = mem->guard ? (uint64_t)MODULE_MAX_PAGES * MODULE_PAGE_SIZE : mem->reserved;
+        if (bytes > room || !plat_mem_commit(mem->data, mem->size, bytes))
+            return -1;
+    } else {
+        uint8_t *d = plat_realloc(mem->data, (size_t)bytes);
+        if (!d)
+            return -1;
+        memset(d + mem->size, 0, (size_t)((uint64_t)delta * MODULE_PAGE_SIZE));
+        mem->data = d;
+    }
     mem->pages = (uint32_t)want;
-    mem->size = want * MODULE_PAGE_SIZE;
+    mem->size = bytes;
     return old;
 }
 
@@ -641,6 +664,23 @@ static int alloc_definitions(struct wasm_store *s, struct wasm_instance *inst)
     return WASM_OK;
 }
 
+/* Fixes how m's loads and stores are translated (module.h mem_mode) from the first instance with a
+ * memory 0; a later instance must agree, since the translated code is shared. */
+static int bind_mem_mode(struct wasm_module *m, const struct wasm_instance *inst,
+                         struct wasm_error *err)
+{
+    if (!m->memory_count)
+        return WASM_OK;
+    uint8_t mode = inst->mem0->guard ? MODULE_MEM_GUARD : MODULE_MEM_CHECKED;
+    if (m->mem_mode == MODULE_MEM_UNSET)
+        m->mem_mode = mode;
+    if (m->mem_mode != mode)
+        return set_error(err, WASM_ERR_NOMEM, mode == MODULE_MEM_GUARD
+                         ? "module already runs on explicitly checked memories"
+                         : "module already runs on guard-page memories (no reservation now)");
+    return WASM_OK;
+}
+
 static int eval_elems(struct wasm_instance *inst)
 {
     const struct wasm_module *m = inst->module;
@@ -727,6 +767,9 @@ int wasm_linker_instantiate(wasm_linker *l, wasm_module *m, wasm_instance **out,
         st = eval_elems(inst);
     if (st != WASM_OK)
         return set_error(err, st, "out of memory (or a limit reached)");
+    st = bind_mem_mode(m, inst, err);
+    if (st != WASM_OK)
+        return st;
     st = apply_segments(inst, err);
     if (st != WASM_OK)
         return st;

@@ -59,7 +59,9 @@ struct wasm_memory {
     uint64_t size;                  /* bytes: pages * 65536 */
     uint32_t pages;
     uint64_t max;                   /* pages; MODULE_NO_MAX when none */
-    uint64_t reserved;              /* bytes reserved by plat_mem_reserve (0: plat_alloc'ed) */
+    uint64_t reserved;              /* bytes reserved by plat_mem_reserve (0: plat_alloc'ed);
+                                       [data, data + size) is committed, the rest faults */
+    bool guard;                     /* a WASM_GUARD_RESERVE region: accesses go unchecked */
 };
 
 struct wasm_global {

@@ -783,7 +783,7 @@ static void op_load(struct tr *t, enum exec_opcode op)
     uint32_t offset = reader_u32(&t->r);
     struct vval a = pop(t);
     uint32_t as = need_slot(t, a, t->sp);
-    uint32_t start = emit_op(t, op);
+    uint32_t start = emit_op(t, t->m->mem_mode == MODULE_MEM_GUARD ? OPC_GUARD_OF(op) : op);
     emit(t, home(t, t->sp));
     emit(t, as);
     emit(t, offset);
@@ -799,7 +799,7 @@ static void op_store(struct tr *t, enum exec_opcode op)
     struct vval a = pop(t);
     uint32_t vs = need_slot(t, v, t->sp + 1);
     uint32_t as = need_slot(t, a, t->sp);
-    emit_op(t, op);
+    emit_op(t, t->m->mem_mode == MODULE_MEM_GUARD ? OPC_GUARD_OF(op) : op);
     emit(t, as);
     emit(t, vs);
     emit(t, offset);

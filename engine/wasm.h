@@ -164,10 +164,8 @@ struct wasm_limits {
     uint32_t call_depth;       /* max nested wasm calls (0: 100,000); beyond: "call stack exhausted" */
     uint64_t fuel;             /* 0: unlimited. Otherwise about one unit per executed instruction,
                                   checked at safepoints; exhausted: trap "all fuel consumed" */
-    bool guard_pages;          /* NOT IMPLEMENTED YET (ignored): memories will reserve 4 GiB + guard
-                                  and rely on faults instead of explicit bounds checks. Today every
-                                  access is checked explicitly (exec_impl.h MEM_CHECK; the compile-
-                                  time switch EXEC_GUARD_PAGES removes the checks for that mode). */
+    bool guard_pages;          /* guard-page mode: see "Guard-page mode" below. The embedder must
+                                  then turn faults into traps (wasm_exec_fault_*) */
 };
 /* Memory per exec (wasm_exec_new): value_stack_slots * 8 bytes + call_depth * 32 bytes, allocated
  * once with plat_alloc (defaults: 8 MiB + 3.2 MiB, touched only as deep as the program goes).
@@ -256,8 +254,8 @@ void wasm_global_set(wasm_global *g, uint64_t value);   /* embedder use; no muta
 enum wasm_valtype wasm_global_type(const wasm_global *g);
 bool wasm_global_mutable(const wasm_global *g);
 
-/* Base and current size in bytes. The base stays valid until the next memory.grow (or forever in
- * guard-page mode, where the base never moves). */
+/* Base and current size in bytes. The base stays valid until the next memory.grow, or for the
+ * memory's life when it is reserved (see "linear memories" below: the base never moves). */
 uint8_t *wasm_memory_data(wasm_memory *mem);
 uint64_t wasm_memory_size(const wasm_memory *mem);
 /* Grows by delta pages; returns the old size in pages or -1 (limit/max reached or no memory). */
@@ -313,9 +311,42 @@ struct wasm_frame_info {
 };
 uint32_t wasm_exec_backtrace(const wasm_exec *e, struct wasm_frame_info *frames, uint32_t max);
 
-/* Guard-page mode (not implemented yet: always returns false): the embedder's fault handler asks
- * whether `addr` lies in a guard region of a memory of the store that `e` runs, and if so turns the
- * current call into an "out of bounds memory access" trap. */
+/* ---- linear memories: reservations and guard-page mode ------------------------------------------
+ *
+ * Reserved memories. When plat_mem_reserve succeeds, a memory reserves once the largest size it may
+ * reach (its max, capped by limits.max_memory_pages) and memory.grow only commits pages
+ * (plat_mem_commit): no copy, the base never moves. When it fails (or the platform has none), the
+ * bytes come from plat_alloc and grow by plat_realloc (the base moves on grow). Both keep an explicit
+ * bounds check on every load and store.
+ *
+ * Guard-page mode (limits.guard_pages). A memory reserves WASM_GUARD_RESERVE bytes instead: a
+ * load/store address is (u32 base operand) + (u32 offset immediate) < 2^33 - 1, plus at most 8 bytes
+ * of access, so 8 GiB + 64 KiB of reservation holds every address a load or store can form; only
+ * [data, data + size) is committed, everything above faults. Loads and stores of a module whose
+ * memory 0 is such a region are translated without the bounds check (ops.h EXEC_OPS_MEMORY_GUARD);
+ * bulk operations (memory.fill/copy/init) and host functions keep checking against mem_size. When
+ * the guard reservation fails, the memory falls back to a checked one (a module is bound to one
+ * mode by its first instance: instantiating it later on a memory of the other kind fails with
+ * WASM_ERR_NOMEM). Address space: 8 GiB per memory, nothing committed beyond its size.
+ *
+ * The embedder's fault handler (SIGSEGV/SIGBUS on POSIX, #PF in the kernel) turns a fault in the
+ * guard region into a trap of that call only:
+ *   1. wasm_exec_fault_in_guard(e, addr) for the exec running on this thread: true when addr lies in
+ *      the reserved-but-uncommitted part of the running instance's guard memory;
+ *   2. wasm_exec_fault_trap(e, ip_hint): records the trap "out of bounds memory access" (exec DONE,
+ *      as an explicit check's trap would: wasm_exec_trap, backtrace) and returns WASM_TRAP;
+ *   3. the embedder unwinds to where it called wasm_exec_call/resume (siglongjmp, or the kernel's
+ *      trap_catch) and treats that call as having returned WASM_TRAP.
+ * This is safe because a fault in the guard region can only come from a load/store handler, which
+ * holds no lock, allocates nothing and leaves the exec consistent (frames, instance) between
+ * instructions. ip_hint: the interpreter's instruction pointer if the embedder can read it from the
+ * faulting context (x86-64: rdi, the handlers' first argument), else 0; it is used only when it
+ * points into the running function's code (a precise backtrace), never trusted otherwise.
+ *
+ * Measured (walos-run on the host, bench programs, same run): see the README's figures. */
+#define WASM_GUARD_RESERVE ((8ULL << 30) + 65536)
+
 bool wasm_exec_fault_in_guard(const wasm_exec *e, uintptr_t addr);
+int wasm_exec_fault_trap(wasm_exec *e, uintptr_t ip_hint);
 
 #endif

@@ -5,7 +5,8 @@
 # which implements the whole of include/walos/platform.h.
 
 HOST_PLATFORM_SRCS := host/platform_posix.c host/platform_posix_wasi.c host/platform_posix_sock.c
-WALOS_RUN_SRCS := host/walos_run.c $(HOST_PLATFORM_SRCS)
+# guard_posix.c needs the engine: it is not part of the platform (the WASI unit tests link that alone)
+WALOS_RUN_SRCS := host/walos_run.c host/guard_posix.c $(HOST_PLATFORM_SRCS)
 
 all: $(BUILD)/walos-run
 

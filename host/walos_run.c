@@ -1,7 +1,8 @@
 /* host/walos_run.c — walos-run: runs a WASI command module on Linux, like `wasmtime run`.
  *
  *   walos-run [--dir HOST[::GUEST]]... [--env K=V]... [--argv0 NAME] [--fuel N]
- *             [--max-memory BYTES] [--tcplisten ADDR:PORT]... [--allow-net] app.wasm [args...]
+ *             [--max-memory BYTES] [--tcplisten ADDR:PORT]... [--allow-net]
+ *             [--bounds=guard|check] app.wasm [args...]
  *
  * The engine (engine/wasm.h) loads and runs the module; wasi/ (wasi/wasi.h) provides
  * wasi_snapshot_preview1 over host/platform_posix*.c. The guest sees only what the flags give it:
@@ -15,6 +16,11 @@
  * REASON" and a backtrace on stderr and exits with 134 (128 + SIGABRT, as wasmtime and a native
  * abort() do). Usage errors, unreadable files and load/link errors print one line and exit 125
  * (wasmtime's "could not run").
+ *
+ * --bounds picks how loads and stores are kept inside linear memory (engine/wasm.h "linear
+ * memories"): `check` (the default) bounds-checks each access explicitly; `guard` reserves 8 GiB
+ * per memory and turns a fault in its guard region into the same trap (host/guard_posix.h). Both
+ * trap identically; their speed is compared in the README.
  *
  * WALOS_RUN_TIMING=1 in the host environment (never passed to the guest) prints the time spent
  * loading (decode + validate) and instantiating on stderr: tests/wasi/real.py reports it. */
@@ -32,6 +38,7 @@
 #include <unistd.h>
 
 #include "engine/wasm.h"
+#include "host/guard_posix.h"
 #include "wasi/wasi.h"
 
 #define EXIT_TRAP 134          /* 128 + SIGABRT */
@@ -49,6 +56,7 @@ struct options {
     const char *argv0;
     uint64_t fuel;
     uint64_t max_memory;
+    bool guard;                /* --bounds=guard */
     const char *module;
     char **args;               /* guest args after argv[0] */
     int nargs;
@@ -57,8 +65,8 @@ struct options {
 static void usage(void)
 {
     fprintf(stderr, "usage: walos-run [--dir HOST[::GUEST]]... [--env K=V]... [--argv0 NAME] "
-                    "[--fuel N] [--max-memory BYTES] [--tcplisten ADDR:PORT]... [--allow-net] app.wasm "
-                    "[args...]\n");
+                    "[--fuel N] [--max-memory BYTES] [--tcplisten ADDR:PORT]... [--allow-net] "
+                    "[--bounds=guard|check] app.wasm [args...]\n");
     exit(EXIT_CANNOT_RUN);
 }
 
@@ -125,6 +133,10 @@ static void parse(int argc, char **argv, struct options *o)
             o->fuel = strtoull(v, &end, 10);
             if (*end || !*v)
                 usage();
+        } else if ((v = flag(argc, argv, &i, "--bounds"))) {
+            if (strcmp(v, "guard") != 0 && strcmp(v, "check") != 0)
+                usage();
+            o->guard = strcmp(v, "guard") == 0;
         } else if ((v = flag(argc, argv, &i, "--max-memory"))) {
             o->max_memory = strtoull(v, &end, 10);
             if (*end || !*v)
@@ -263,9 +275,9 @@ static void print_trap(wasm_exec *e)
 /* Runs f to completion: WASM_OK, WASM_EXIT or WASM_TRAP. */
 static int run_func(wasm_exec *e, wasm_func *f)
 {
-    int rc = wasm_exec_call(e, f, NULL);
+    int rc = guard_exec_call(e, f, NULL);
     while (rc == WASM_YIELD || rc == WASM_BLOCK)   /* the POSIX backend never blocks */
-        rc = wasm_exec_resume(e);
+        rc = guard_exec_resume(e);
     return rc;
 }
 
@@ -322,7 +334,7 @@ int main(int argc, char **argv)
     rc = setup_ctx(&o, &ctx);
     if (rc)
         return rc;
-    struct wasm_limits limits = {.fuel = o.fuel};
+    struct wasm_limits limits = {.fuel = o.fuel, .guard_pages = o.guard};
     if (o.max_memory)
         limits.max_memory_pages = (uint32_t)((o.max_memory + 65535) / 65536);
     wasm_store *store = wasm_store_new(&limits);

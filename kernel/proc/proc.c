@@ -7,8 +7,13 @@
  * Above: kmain calls proc_boot once; the service manager will spawn through proc_spawn.
  *
  * Scheduling state lives in `sched`: the current process, the event counter blocked processes
- * compare against, and the round-robin cursor. The LAPIC timer tick (sched_tick, IRQ context) only
- * sets the running exec's interrupt flag; everything else runs in thread context. */
+ * compare against, and the round-robin cursor. The LAPIC timer's tick hook (sched_tick, IRQ context)
+ * only sets the running exec's interrupt flag; everything else runs in thread context.
+ *
+ * Linear memories are guard-page reservations by default (engine/wasm.h "linear memories"; the
+ * kernel switch proc.bounds=check turns explicit checks back on): a load or store past a memory
+ * faults (#PF) inside an engine handler, proc_page_fault records the engine's trap and resumes
+ * run_slice at its trap_catch (kernel/arch/x86_64/trap.h), which ends the process like any trap. */
 #include "kernel/proc/proc.h"
 
 #include "kernel/arch/x86_64/apic.h"
@@ -17,9 +22,11 @@
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/cmdline.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/ksyms.h"
 #include "kernel/lib/stdlib.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/heap.h"
+#include "kernel/mm/pmm.h"
 #include "kernel/printk.h"
 #include "kernel/proc/handle.h"
 #include "kernel/proc/svcmgr.h"
@@ -40,6 +47,10 @@ static struct {
     int next_pid;
     int cursor;                    /* round robin: the slot after the last one run */
     bool tick_installed;
+    bool explicit_checks;          /* proc.bounds=check: no guard-page memories */
+    struct trap_catch catch;       /* armed by run_slice while the engine runs */
+    volatile bool catch_armed;
+    unsigned long guard_traps;     /* faults turned into traps */
     bool (*poll_hooks[PROC_POLL_HOOKS])(void); /* service supervision, network timers, ... */
 } sched;
 
@@ -72,6 +83,7 @@ static void table_init(void)
         return;
     for (int i = 0; i < PROC_MAX; i++)
         sched.procs[i].state = PROC_FREE;
+    sched.explicit_checks = cmdline_is("proc.bounds", "check");
     done = true;
 }
 
@@ -98,15 +110,40 @@ void proc_block_until(uint64_t deadline_ns)
     p->block_events = sched.events;
 }
 
-/* the LAPIC timer (IRQ context): ask the running exec to yield at its next safepoint */
-static void sched_tick(struct trap_frame *f)
+/* the timer's tick hook (IRQ context): ask the running exec to yield at its next safepoint */
+static void sched_tick(uint64_t ticks)
 {
-    (void)f;
+    (void)ticks;
     sched.ticks++;
     volatile uint32_t *flag = sched.flag;
     if (flag && sched.ticks % SLICE_TICKS == 0)
         *flag = 1;
-    apic_eoi();
+}
+
+/* whether rip is inside one of the engine's instruction handlers (exec_op_*): the only code that
+ * touches a guard region, holding no lock and owning nothing, so it can be abandoned */
+static bool in_engine_handler(uint64_t rip)
+{
+    uint64_t off;
+    const char *name = ksyms_lookup(rip, &off);
+    return name && !strncmp(name, "exec_op_", 8);
+}
+
+/* #PF: a wasm load/store past its memory (guard-page mode) traps the running process; anything
+ * else is a kernel bug */
+static void proc_page_fault(struct trap_frame *f)
+{
+    struct proc *p = sched.current;
+    uint64_t addr = read_cr2();
+    if (sched.catch_armed && p && p->exec && in_engine_handler(f->rip) &&
+        wasm_exec_fault_in_guard(p->exec, addr)) {
+        wasm_exec_fault_trap(p->exec, f->rdi);  /* rdi: the handler's ip argument (a hint) */
+        sched.guard_traps++;
+        sched.catch_armed = false;
+        trap_catch_resume(f, &sched.catch);
+        return;
+    }
+    trap_report_and_halt(f, "in kernel");
 }
 
 /* ---- spawn ---------------------------------------------------------------------------------- */
@@ -252,6 +289,7 @@ int proc_spawn(const struct proc_spawn_args *a)
         .value_stack_slots = EXEC_STACK_SLOTS,
         .call_depth = EXEC_CALL_DEPTH,
         .fuel = a->fuel,
+        .guard_pages = !sched.explicit_checks,
     };
     p->store = wasm_store_new(&limits);
     wasm_linker *l = p->store ? wasm_linker_new(p->store) : NULL;
@@ -344,17 +382,21 @@ static void run_slice(struct proc *p)
     *flag = 0;
     sched.flag = flag;
     uint64_t t0 = timer_ns();
-    int rc;
-    if (p->phase == 0) {
-        p->phase = p->start ? 1 : 2;
-        rc = wasm_exec_call(p->exec, p->start ? p->start : p->entry, NULL);
-    } else {
-        rc = wasm_exec_resume(p->exec);
-    }
-    if (rc == WASM_OK && p->phase == 1) { /* the start function returned: on to _start */
-        p->phase = 2;
-        rc = wasm_exec_call(p->exec, p->entry, NULL);
-    }
+    volatile int rc = WASM_TRAP;
+    if (trap_catch_arm(&sched.catch) == 0) {
+        sched.catch_armed = true;
+        if (p->phase == 0) {
+            p->phase = p->start ? 1 : 2;
+            rc = wasm_exec_call(p->exec, p->start ? p->start : p->entry, NULL);
+        } else {
+            rc = wasm_exec_resume(p->exec);
+        }
+        if (rc == WASM_OK && p->phase == 1) { /* the start function returned: on to _start */
+            p->phase = 2;
+            rc = wasm_exec_call(p->exec, p->entry, NULL);
+        }
+    } /* else: proc_page_fault resumed here after recording the trap (rc stays WASM_TRAP) */
+    sched.catch_armed = false;
     sched.flag = NULL;
     p->cpu_ns += timer_ns() - t0;
     sched.current = NULL;
@@ -439,9 +481,8 @@ static void install_tick(void)
     table_init();
     if (sched.tick_installed)
         return;
-    /* TODO(timer.c): a tick hook there would keep timer_ticks counting; until then the scheduler
-     * takes over the timer vector once processes run */
-    trap_set_handler(VEC_LAPIC_TIMER, sched_tick);
+    timer_set_tick_hook(sched_tick);
+    trap_set_handler(VEC_PAGE_FAULT, proc_page_fault);
     sched.tick_installed = true;
 }
 
@@ -480,13 +521,12 @@ static int split_args(char *s, const char **argv, int max)
     return n;
 }
 
-int proc_boot(void)
+/* One round of the `run=` switches: spawns them all, runs until all ended, reports each; returns
+ * the number of programs, and adds the failures to *failures. */
+static int boot_round(const char *line, uint32_t mem_pages, int want, int *failures)
 {
-    const char *line = cmdline_get();
     static char words[RUN_MAX][128];
-    int pids[RUN_MAX], nrun = 0, failures = 0;
-    char val[16];
-    uint32_t mem_pages = cmdline_value("proc.mem", val, sizeof val) ? (uint32_t)strtol(val, NULL, 10) * 16 : 0;
+    int pids[RUN_MAX], nrun = 0;
     for (const char *s = line; *s && nrun < RUN_MAX;) {
         while (*s == ' ')
             s++;
@@ -504,7 +544,7 @@ int proc_boot(void)
             uint64_t t0 = timer_ns();
             int pid = proc_spawn(&a);
             if (pid < 0)
-                failures++;
+                (*failures)++;
             else
                 printk("proc: started pid %d: %s (spawn %lu us)\n", pid, argv[0],
                        (unsigned long)((timer_ns() - t0) / 1000));
@@ -512,12 +552,8 @@ int proc_boot(void)
         }
         s = e;
     }
-    if (!nrun) {
-        svcmgr_boot(); /* no run= switch: the services (until power-off, or svc.time with exit) */
+    if (!nrun)
         return 0;
-    }
-    char buf[16];
-    int want = cmdline_value("expect", buf, sizeof buf) ? (int)strtol(buf, NULL, 10) : 0;
     proc_run(UINT64_MAX);
     for (int i = 0; i < PROC_MAX; i++) {
         struct proc *p = &sched.procs[i];
@@ -529,9 +565,37 @@ int proc_boot(void)
         printk("proc: pid %d (%s) exited with status %d, cpu %lu ms\n", p->pid, p->name, p->status,
                p->cpu_ns / 1000000);
         if (ours && p->status != want)
-            failures++;
+            (*failures)++;
         proc_reap(p);
     }
-    printk("proc: %d passed, %d failed\n", nrun - failures, failures);
+    return nrun;
+}
+
+int proc_boot(void)
+{
+    const char *line = cmdline_get();
+    char val[16];
+    uint32_t mem_pages = cmdline_value("proc.mem", val, sizeof val) ? (uint32_t)strtol(val, NULL, 10) * 16 : 0;
+    int want = cmdline_value("expect", val, sizeof val) ? (int)strtol(val, NULL, 10) : 0;
+    /* proc.repeat=N runs the whole set N times and prints the free page frames after each round:
+     * from the second round on, the count must not move (nothing leaks per process) */
+    int rounds = cmdline_value("proc.repeat", val, sizeof val) ? (int)strtol(val, NULL, 10) : 1;
+    int total = 0, failures = 0;
+    uint64_t ticks0 = timer_ticks();
+    for (int r = 1; r <= (rounds > 0 ? rounds : 1); r++) {
+        int n = boot_round(line, mem_pages, want, &failures);
+        if (!n)
+            break;
+        total += n;
+        if (rounds > 1)
+            printk("proc: round %d: %lu pages free, %lu guard traps\n", r,
+                   (unsigned long)pmm_free_pages(), sched.guard_traps);
+    }
+    if (!total) {
+        svcmgr_boot(); /* no run= switch: the services (until power-off, or svc.time with exit) */
+        return 0;
+    }
+    printk("proc: %lu timer ticks while processes ran\n", (unsigned long)(timer_ticks() - ticks0));
+    printk("proc: %d passed, %d failed\n", total - failures, failures);
     return failures;
 }

@@ -1,7 +1,10 @@
 /* tests/spec/spec_runner.c — runs one wast2json script (the official core spec tests) against the
  * engine, through engine/wasm.h only.
  *
- * Usage: spec_runner [-v] DIR/NAME.json   (module files are read from DIR)
+ * Usage: spec_runner [-v] [--bounds=guard|check] DIR/NAME.json   (module files are read from DIR)
+ * --bounds=guard runs every store in guard-page mode (engine/wasm.h "linear memories"): memories are
+ * 8 GiB reservations, loads and stores are unchecked, and a fault in a guard region becomes the trap
+ * (host/guard_posix.h); every assert_trap must trap the same way as with explicit checks.
  * Every command but `register` counts once, like wabt's spectest-interp: module, action and each
  * assert_*. Text-format modules (module_type "text", which a binary-only engine cannot read) and
  * commands with v128 values (SIMD is not supported yet) are skipped, never passed. Output: the first
@@ -21,6 +24,7 @@
 #include <string.h>
 
 #include "engine/wasm.h"
+#include "host/guard_posix.h"
 #include "tests/spec/json.h"
 
 #define MAX_SHOWN 6
@@ -311,9 +315,9 @@ static int load_module(struct runner *r, const char *filename, wasm_module **m_o
 static int run_call(struct runner *r, wasm_func *f, const uint64_t *args, const uint64_t **results)
 {
     wasm_exec_set_fuel(r->exec, FUEL_PER_CALL);
-    int rc = wasm_exec_call(r->exec, f, args);
+    int rc = guard_exec_call(r->exec, f, args);
     for (int n = 0; rc == WASM_YIELD && n < MAX_YIELDS; n++)
-        rc = wasm_exec_resume(r->exec);
+        rc = guard_exec_resume(r->exec);
     if (rc == WASM_OK) {
         *results = wasm_exec_results(r->exec);
     } else if (rc != WASM_TRAP) {
@@ -691,12 +695,17 @@ int main(int argc, char **argv)
     struct runner r;
     memset(&r, 0, sizeof(r));
     int argi = 1;
-    if (argi < argc && !strcmp(argv[argi], "-v")) {
-        r.verbose = true;
-        argi++;
+    bool guard = false;
+    for (; argi < argc - 1; argi++) {
+        if (!strcmp(argv[argi], "-v"))
+            r.verbose = true;
+        else if (!strcmp(argv[argi], "--bounds=guard"))
+            guard = true;
+        else if (strcmp(argv[argi], "--bounds=check") != 0)
+            break;
     }
     if (argi != argc - 1) {
-        fprintf(stderr, "usage: spec_runner [-v] DIR/NAME.json\n");
+        fprintf(stderr, "usage: spec_runner [-v] [--bounds=guard|check] DIR/NAME.json\n");
         return 2;
     }
     const char *json_path = argv[argi];
@@ -729,7 +738,8 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    struct wasm_limits limits = {.max_memory_pages = 65536, .fuel = FUEL_PER_CALL};
+    struct wasm_limits limits = {.max_memory_pages = 65536, .fuel = FUEL_PER_CALL,
+                                 .guard_pages = guard};
     r.store = wasm_store_new(&limits);
     r.linker = r.store ? wasm_linker_new(r.store) : NULL;
     r.exec = r.store ? wasm_exec_new(r.store) : NULL;
@@ -749,6 +759,9 @@ int main(int argc, char **argv)
     if (r.text_mismatches)
         snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " (%u error texts differ)",
                  r.text_mismatches);
+    if (guard)
+        snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " (guard pages: %lu faults trapped)",
+                 guard_fault_count());
     if (r.failed)
         printf("FAIL %s  %u passed, %u failed%s\n", file, r.passed, r.failed, extra);
     else

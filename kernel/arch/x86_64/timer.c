@@ -4,6 +4,7 @@
 #include "kernel/arch/x86_64/apic.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/trap.h"
+#include "kernel/printk.h"
 
 static struct {
     uint64_t tsc_hz, lapic_hz;
@@ -11,13 +12,53 @@ static struct {
     volatile uint64_t ticks;
     int64_t realtime_base_ns; /* wall-clock ns at monotonic time realtime_mono_ns */
     uint64_t realtime_mono_ns;
+    volatile timer_tick_hook hook;
 } tm;
 
 static void tick(struct trap_frame *f)
 {
     (void)f;
-    tm.ticks++;
+    uint64_t n = ++tm.ticks;
+    timer_tick_hook hook = tm.hook;
+    if (hook)
+        hook(n);
     apic_eoi();
+}
+
+timer_tick_hook timer_set_tick_hook(timer_tick_hook hook)
+{
+    bool on = irq_save();
+    timer_tick_hook old = tm.hook;
+    tm.hook = hook;
+    irq_restore(on);
+    return old;
+}
+
+static volatile uint64_t hook_calls, hook_last;
+
+static void count_hook(uint64_t ticks)
+{
+    hook_calls++;
+    hook_last = ticks;
+}
+
+int timer_hook_selftest(void)
+{
+    timer_tick_hook old = timer_set_tick_hook(count_hook);
+    uint64_t ticks0 = timer_ticks();
+    timer_delay_ns(50 * 1000000ULL);
+    uint64_t ticks1 = timer_ticks();
+    timer_set_tick_hook(old);
+    int failed = 0;
+    if (!(hook_calls > 0 && ticks1 > ticks0 && hook_last > ticks0 && hook_last <= ticks1)) {
+        printk("selftest: timer_hook: FAIL hook ran %lu times, ticks %lu -> %lu (last seen %lu)\n",
+               hook_calls, ticks0, ticks1, hook_last);
+        failed++;
+    } else {
+        printk("selftest: timer_hook: hook ran %lu times over %lu ticks\n", hook_calls,
+               ticks1 - ticks0);
+    }
+    return failed;
 }
 
 int timer_init(void)

@@ -141,6 +141,42 @@ _Noreturn void trap_report_and_halt(const struct trap_frame *f, const char *why)
     panic_halt();
 }
 
+/* System V: rdi = c. Saves the callee-saved registers, the caller's stack pointer (after our
+ * return), our return address and RFLAGS; returns 0. */
+__attribute__((naked, returns_twice)) int trap_catch_arm(struct trap_catch *c)
+{
+    __asm__ volatile("movq %rbx, 0(%rdi)\n\t"
+                     "movq %rbp, 8(%rdi)\n\t"
+                     "movq %r12, 16(%rdi)\n\t"
+                     "movq %r13, 24(%rdi)\n\t"
+                     "movq %r14, 32(%rdi)\n\t"
+                     "movq %r15, 40(%rdi)\n\t"
+                     "leaq 8(%rsp), %rax\n\t"
+                     "movq %rax, 48(%rdi)\n\t"
+                     "movq (%rsp), %rax\n\t"
+                     "movq %rax, 56(%rdi)\n\t"
+                     "pushfq\n\t"
+                     "popq %rax\n\t"
+                     "movq %rax, 64(%rdi)\n\t"
+                     "xorl %eax, %eax\n\t"
+                     "ret");
+}
+
+/* the iretq of isr.S restores the frame's registers: make them the armed ones, with rax = 1 */
+void trap_catch_resume(struct trap_frame *f, const struct trap_catch *c)
+{
+    f->rbx = c->rbx;
+    f->rbp = c->rbp;
+    f->r12 = c->r12;
+    f->r13 = c->r13;
+    f->r14 = c->r14;
+    f->r15 = c->r15;
+    f->rsp = c->rsp;
+    f->rip = c->rip;
+    f->rflags = c->rflags;
+    f->rax = 1;
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
     uint64_t v = f->vector & 0xff;

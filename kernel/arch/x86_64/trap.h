@@ -51,4 +51,19 @@ void trap_backtrace(uint64_t rbp);
 /* exceptions reported so far (the self-test counts a handled #BP) */
 unsigned long trap_count(uint8_t vector);
 
+/* ---- recovering from a fault: a jump buffer an exception handler can resume ----
+ * trap_catch_arm records where it was called from (callee-saved registers, stack pointer, return
+ * address, RFLAGS) and returns 0. Later, an exception handler that decides the fault must abandon
+ * the code that raised it calls trap_catch_resume(frame, c): the exception's return (iretq) then
+ * lands after that trap_catch_arm call, which "returns" 1 with the stack and the interrupt flag it
+ * had then. Only valid while the function that armed it has not returned, on the same stack; the
+ * abandoned code must hold no lock and own nothing that needs cleaning up (the wasm engine's
+ * load/store handlers: kernel/proc/proc.c). Like setjmp: locals changed after arming and read
+ * after the resume must be volatile. */
+struct trap_catch {
+    uint64_t rbx, rbp, r12, r13, r14, r15, rsp, rip, rflags;
+};
+__attribute__((returns_twice)) int trap_catch_arm(struct trap_catch *c);
+void trap_catch_resume(struct trap_frame *frame, const struct trap_catch *c);
+
 #endif
