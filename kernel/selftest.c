@@ -277,6 +277,7 @@ static const struct selftest tests[] = {
     { "heap", heap_selftest },
     { "fmt", test_fmt },
     { "timer", test_timer },
+    { "timer_hook", timer_hook_selftest },
     { "rtc", test_rtc },
     { "irq_serial", test_irq_serial },
     { "irq_ps2", test_irq_ps2 },
