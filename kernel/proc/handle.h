@@ -27,6 +27,8 @@ plat_handle handle_open_dir(struct proc *p, const char *path);
 plat_handle handle_open_log(struct proc *p, const char *path);
 /* Installs in `to` a handle sharing from's handle h; -1 when h is not open or the table is full. */
 plat_handle handle_dup(struct proc *to, struct proc *from, plat_handle h);
+/* Closes handle h of p's table (NULL: the kernel's), whoever is running; no-op when h is not open. */
+void handle_close(struct proc *p, plat_handle h);
 /* Makes a pipe in p's table: *rd_out the read end, *wr_out the write end. WASI errno. */
 int handle_pipe(struct proc *p, plat_handle *rd_out, plat_handle *wr_out);
 /* The directory node behind p's handle h (no new reference; valid while h stays open), or NULL

@@ -202,6 +202,15 @@ plat_handle handle_dup(struct proc *to, struct proc *from, plat_handle h)
     return nh;
 }
 
+void handle_close(struct proc *p, plat_handle h)
+{
+    if (h < 0 || h >= PROC_HANDLES)
+        return;
+    struct kobj *o = table_of(p)[h];
+    table_of(p)[h] = NULL;
+    kobj_put(o);
+}
+
 int handle_pipe(struct proc *p, plat_handle *rd_out, plat_handle *wr_out)
 {
     struct pipe *pp = kzalloc(sizeof *pp);
