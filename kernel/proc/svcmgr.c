@@ -93,7 +93,7 @@ static bool open_listeners(struct service *s, const char *path)
             printk("svc: %s: listen=tcp:%u: cannot listen (%s, WASI errno %d); not started\n", path,
                    s->unit.listen_ports[i], listen_error(err), err);
             while (i-- > 0)
-                plat_fd_close(s->listeners[i]);
+                handle_close(NULL, s->listeners[i]);
             return false;
         }
     }
@@ -256,7 +256,8 @@ static void start(struct service *s)
                                 .fuel = u->fuel};
     int pid = proc_spawn(&a);
     if (out >= 0)
-        plat_fd_close(out); /* the kernel's own copy: the child holds its own */
+        handle_close(NULL, out); /* the kernel's own copy: the child holds its own (start may run
+                                    inside a process's host call, `svc start`: not its table) */
     struct proc *p = pid > 0 ? proc_get(pid) : NULL;
     for (int i = 0; p && i < u->ndirs; i++) {
         plat_handle h = handle_open_dir(p, u->dirs[i].host);

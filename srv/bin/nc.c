@@ -4,6 +4,9 @@
  *                                        sending side down, copy the answer to stdout until the server
  *                                        closes; retry the connection TRIES times, a second apart
  *                                        (default 1)
+ *   nc -s TEXT                           serve once: accept one connection on the first listening
+ *                                        socket handed over (a unit's listen=, walos-run
+ *                                        --tcplisten), send TEXT and a newline, close, exit 0
  *   nc -l NAME...                        resolve each NAME in turn (sock_getaddrinfo) and print
  *                                        "NAME has address A.B.C.D" for each IPv4 address, or
  *                                        "NAME: cannot resolve (error N)", on stdout
@@ -154,6 +157,28 @@ static int copy_answer(uint32_t fd)
     }
 }
 
+/* Accepts one connection on the first preopened stream socket (a blocking sock_accept) and answers. */
+static int serve_once(const char *text)
+{
+    for (__wasi_fd_t fd = 3; fd < 64; fd++) {
+        __wasi_fdstat_t st;
+        if (__wasi_fd_fdstat_get(fd, &st) != 0 || st.fs_filetype != __WASI_FILETYPE_SOCKET_STREAM)
+            continue;
+        __wasi_fd_t c;
+        __wasi_errno_t e = __wasi_sock_accept(fd, 0, &c);
+        if (e)
+            return fail("accept", NULL, e);
+        size_t n = strlen(text);
+        memcpy(buf, text, n < BUF - 1 ? n : BUF - 1);
+        buf[n < BUF - 1 ? n : BUF - 1] = '\n';
+        int rc = send_all(c, buf, (n < BUF - 1 ? n : BUF - 1) + 1) < 0 ? fail("send", NULL, 0) : 0;
+        (void)__wasi_sock_shutdown(c, __WASI_SDFLAGS_WR);
+        (void)__wasi_fd_close(c);
+        return rc;
+    }
+    return fail("no listening socket was handed over", NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
     long long count = -1;
@@ -166,6 +191,8 @@ int main(int argc, char **argv)
                 rc |= lookup(argv[i]);
             return rc;
         }
+        if (strcmp(argv[i], "-s") == 0 && i + 1 < argc)
+            return serve_once(argv[i + 1]);
         if (strcmp(argv[i], "-n") == 0 && i + 1 < argc)
             count = atoll(argv[++i]);
         else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
@@ -178,7 +205,7 @@ int main(int argc, char **argv)
             host = NULL;
     }
     if (!host || !port || tries < 1)
-        return fail("usage", "nc [-n BYTES] [-r TRIES] HOST PORT | nc -l NAME...", 0);
+        return fail("usage", "nc [-n BYTES] [-r TRIES] HOST PORT | nc -s TEXT | nc -l NAME...", 0);
     uint8_t addrs[MAX_ADDRS][4];
     uint16_t p;
     uint32_t n = 0, fd = 0, e = resolve(host, port, addrs, &p, &n);

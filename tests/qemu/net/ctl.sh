@@ -1,0 +1,3 @@
+svc restart once
+echo ctl-after-restart
+svc status once
