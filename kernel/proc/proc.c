@@ -194,15 +194,18 @@ out:
 static void proc_free_resources(struct proc *p)
 {
     struct proc *saved = sched.current;
-    sched.current = p; /* handles close against p's table */
+    /* handles close against p's table, wasi_ctx_free's fd closes included: with the caller's table
+     * current, killing a child (walos_proc kill, Ctrl-C) closed the killer's own handles of the
+     * same numbers (the shell lost its "/" preopen: shell-ctrlc.test) */
+    sched.current = p;
     handle_close_all(p);
-    sched.current = saved;
     if (p->exec)
         wasm_exec_free(p->exec);
     if (p->store)
         wasm_store_free(p->store);
     if (p->wasi)
         wasi_ctx_free(p->wasi);
+    sched.current = saved;
     if (p->module)
         wasm_module_free(p->module);
     kfree(p->image);
