@@ -25,11 +25,13 @@
 #define SC_RELEASE 0x80
 #define SC_LSHIFT 0x2a
 #define SC_RSHIFT 0x36
+#define SC_CTRL 0x1d       /* left Ctrl; right Ctrl is the same code after the 0xe0 prefix */
+#define SC_EXTENDED 0xe0   /* prefix of the extended keys (arrows, right Ctrl, keypad Enter, ...) */
 
 static struct {
     char ring[64];
     unsigned head, tail;
-    bool shift;
+    bool shift, ctrl;
     volatile unsigned long irqs;
 } kbd;
 
@@ -82,15 +84,24 @@ static void keyboard_irq(struct trap_frame *f)
         uint8_t sc = inb(PS2_DATA);
         kbd.irqs++;
         uint8_t code = sc & (uint8_t)~SC_RELEASE;
+        if (sc == SC_EXTENDED)
+            continue; /* the code after it reads as its unextended twin (right Ctrl, keypad Enter) */
         if (code == SC_LSHIFT || code == SC_RSHIFT) {
             kbd.shift = !(sc & SC_RELEASE);
             continue;
         }
+        if (code == SC_CTRL) {
+            kbd.ctrl = !(sc & SC_RELEASE);
+            continue;
+        }
         if ((sc & SC_RELEASE) || code >= sizeof keymap[0] || !keymap[kbd.shift][code])
             continue;
+        char c = keymap[kbd.shift][code];
+        if (kbd.ctrl && ((c >= 'a' && c <= 'z') || (c >= '@' && c <= '_')))
+            c &= 0x1f; /* Ctrl-A .. Ctrl-Z = 1 .. 26 (Ctrl-C is 3, the console's interrupt) */
         unsigned next = (kbd.head + 1) % sizeof kbd.ring;
         if (next != kbd.tail) {
-            kbd.ring[kbd.head] = keymap[kbd.shift][code];
+            kbd.ring[kbd.head] = c;
             kbd.head = next;
         }
     }

@@ -97,6 +97,26 @@ static void sgr(unsigned p)
     }
 }
 
+/* The end of a CSI sequence: SGR (m) colours; K, D and C are what the shell's line editor sends
+ * (srv/shell/lineedit.c): erase to the end of the line, cursor N cells back, N cells forward. */
+static void csi(unsigned char final)
+{
+    unsigned n = con.nparams && con.params[0] ? con.params[0] : 1;
+    if (final == 'm') {
+        if (con.nparams == 0)
+            sgr(0);
+        for (unsigned k = 0; k < con.nparams; k++)
+            sgr(con.params[k]);
+    } else if (final == 'K' && (con.nparams == 0 || con.params[0] == 0) && con.x < con.cols) {
+        fb_fill(&con.fb, con.x * con.font->width, con.y * con.font->height,
+                (con.cols - con.x) * con.font->width, con.font->height, con.bg);
+    } else if (final == 'D') {
+        con.x = n < con.x ? con.x - n : 0;
+    } else if (final == 'C') {
+        con.x = con.x + n < con.cols ? con.x + n : con.cols - 1;
+    }
+}
+
 void console_write(const char *s, unsigned long n)
 {
     if (!con.on)
@@ -120,12 +140,7 @@ void console_write(const char *s, unsigned long n)
                 if (con.nparams < 4)
                     con.params[con.nparams++] = 0;
             } else {
-                if (c == 'm') {
-                    if (con.nparams == 0)
-                        sgr(0);
-                    for (unsigned k = 0; k < con.nparams; k++)
-                        sgr(con.params[k]);
-                }
+                csi(c);
                 con.esc = 0;
             }
             continue;

@@ -2,7 +2,8 @@
  * scrolling, and colours.
  *
  * console_write understands \n, \r, \t, \b and the ANSI SGR escapes ESC[0m, ESC[3Nm / ESC[9Nm
- * (foreground), ESC[4Nm (background), ESC[39m / ESC[49m; other escapes are dropped. It is printk's
+ * (foreground), ESC[4Nm (background), ESC[39m / ESC[49m, and the line editor's ESC[K (erase to the
+ * end of the line), ESC[ND / ESC[NC (cursor N cells back / forward); other escapes are dropped. It is printk's
  * second sink (printk_set_console), called with interrupts off, so it needs no lock of its own.
  * The layout is fixed so that tools/psfrender.py can redraw the expected screen on the host: cell
  * (col, row) is at pixel (col * font width, row * font height), CONSOLE_FG on CONSOLE_BG. */
