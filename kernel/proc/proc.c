@@ -26,6 +26,7 @@
 #include "kernel/lib/stdlib.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/heap.h"
+#include "kernel/mm/memlayout.h"
 #include "kernel/mm/pmm.h"
 #include "kernel/printk.h"
 #include "kernel/proc/handle.h"
@@ -590,9 +591,14 @@ int proc_boot(void)
         if (!n)
             break;
         total += n;
-        if (rounds > 1)
-            printk("proc: round %d: %lu pages free, %lu guard traps\n", r,
-                   (unsigned long)pmm_free_pages(), sched.guard_traps);
+        if (rounds > 1) {   /* heap arenas are never given back: count them as free frames */
+            struct heap_stats hs;
+            heap_get_stats(&hs);
+            printk("proc: round %d: %lu frames outside the heap, heap %lu bytes in use, "
+                   "%lu guard traps\n", r,
+                   (unsigned long)(pmm_free_pages() + hs.bytes_total / PAGE_SIZE),
+                   (unsigned long)hs.bytes_used, sched.guard_traps);
+        }
     }
     if (!total) {
         svcmgr_boot(); /* no run= switch: the services (until power-off, or svc.time with exit) */
