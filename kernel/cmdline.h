@@ -21,7 +21,9 @@
  * Switches read by other modules (each documented where it is handled):
  *   run=PATH[,ARG...]  (repeatable) run programs at boot instead of the services, print
  *                  "proc: N passed, N failed"; expect=N  the exit status counted as a pass;
- *                  proc.mem=MIB  their memory limit                          (kernel/proc/proc.c)
+ *                  proc.mem=MIB  their memory limit; proc.repeat=N  run the set N times and
+ *                  print frames/heap after each round (leak check); proc.bounds=check  explicit
+ *                  bounds checks instead of guard-page memories              (kernel/proc/proc.c)
  *   svc=on|off, svc.dir=PATH, svc.time=S  the service manager on test boots, another unit
  *                  directory, a supervision time limit                   (kernel/proc/svcmgr.c)
  *   test=storage-write|storage-read|storage-blk|storage-crash|storage-bench,
