@@ -30,6 +30,8 @@
  *                  storage.crash_after=N  storage tests, power cut after N writes (kernel/storage.c)
  *   test=net-echo  the in-kernel HTTP/1.1 responder on port 80; never returns
  *                                                              (kernel/net/netif_test.c)
+ *   net.ip=A.B.C.D/N[,GATEWAY]  a static address for the first NIC instead of DHCP
+ *                                                              (kernel/net/netif_kernel.c)
  *
  * Unknown words are ignored (tests use that to tag a boot, e.g. `screenshot`).
  * (the UEFI loader already puts the fw_cfg line into bootinfo->cmdline: it is appended only when
