@@ -26,7 +26,9 @@ engine-freestanding: $(ENGINE_FS_OBJS)
 # unit tests of the engine's pieces
 ENGINE_UNIT := $(patsubst tests/unit/engine/%.c,%,$(filter-out tests/unit/engine/platform_test.c,$(wildcard tests/unit/engine/test_*.c)))
 UNIT_TESTS += $(ENGINE_UNIT)
-$(foreach t,$(ENGINE_UNIT),$(eval $(t)_SRCS := tests/unit/engine/$(t).c $$(ENGINE_TEST_SRCS)))
+$(foreach t,$(filter-out test_memory,$(ENGINE_UNIT)),$(eval $(t)_SRCS := tests/unit/engine/$(t).c $$(ENGINE_TEST_SRCS)))
+# test_memory needs real reservations and the fault handler: the POSIX platform, not platform_test.c
+test_memory_SRCS := tests/unit/engine/test_memory.c $(ENGINE_SRCS) host/platform_posix.c host/guard_posix.c
 $(foreach t,$(ENGINE_UNIT),$(eval $(t)_CFLAGS := -Itests/unit))
 
 # the engine suite: freestanding build + interrupt/resume test (also part of the unit suite)

@@ -3,9 +3,10 @@
  * Allocation goes to the kernel heap (kernel/mm/heap.h: 16-byte aligned, NULL when out of memory,
  * IRQ-safe). Linear memories go to the vmm's address-space reservations (kernel/mm/vmm.h): the
  * reservation is unmapped address space, committed page by page as the memory grows, so a 4 GiB
- * reservation costs nothing until used. The engine still bounds-checks every access explicitly
- * (guard-page mode is not implemented in the engine yet). The WASI section is
- * platform_kernel_wasi.c. */
+ * reservation costs nothing until used; a process's memory is an 8 GiB + 64 KiB guard-page
+ * reservation (engine/wasm.h "linear memories"), whose faults kernel/proc/proc.c turns into traps.
+ * Committing maps zeroed frames at once (no lazy faulting); releasing unmaps and frees every
+ * committed frame. The WASI section is platform_kernel_wasi.c. */
 #include <walos/platform.h>
 
 #include "kernel/mm/heap.h"
