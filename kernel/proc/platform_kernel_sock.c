@@ -139,8 +139,11 @@ void ksock_poll(struct ksock *k, struct plat_pollfd *f)
         ready |= PLAT_POLL_READ;
     if (r & (SOCK_POLL_OUT | SOCK_POLL_HUP | SOCK_POLL_ERR))
         ready |= PLAT_POLL_WRITE;
-    if (k->listening || (k->stream && !(r & SOCK_POLL_HUP) && tcp_get_state(sock_tcp(k->sock)) < TCP_ESTABLISHED))
-        ready &= (uint8_t)~PLAT_POLL_WRITE; /* nothing to write on a listener or before the handshake */
+    enum tcp_state st = k->stream ? tcp_get_state(sock_tcp(k->sock)) : TCP_CLOSED;
+    bool handshake = (st == TCP_SYN_SENT || st == TCP_SYN_RECEIVED) && !(r & (SOCK_POLL_HUP | SOCK_POLL_ERR));
+    if (k->listening || handshake)
+        ready &= (uint8_t)~PLAT_POLL_WRITE; /* nothing to write on a listener or during the handshake;
+                                               a failed connect shows as writable with SO_ERROR set */
     f->ready = (uint8_t)(f->want & ready);
     f->hangup = (r & SOCK_POLL_HUP) != 0;
 }

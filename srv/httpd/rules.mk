@@ -4,7 +4,7 @@
 # /www/index.html.
 # Tested by the suite "sockets" (tests/sockets/).
 
-HTTPD_PROGS := $(BUILD)/srv/httpd.wasm $(BUILD)/srv/wget.wasm $(BUILD)/srv/nc.wasm
+HTTPD_PROGS := $(BUILD)/srv/httpd.wasm $(BUILD)/srv/wget.wasm $(BUILD)/srv/nc.wasm $(BUILD)/srv/socktest.wasm
 
 $(BUILD)/srv/httpd.wasm: srv/httpd/httpd.c sdk/wasmedge_socket.h | deps
 	@mkdir -p $(@D)
@@ -18,11 +18,16 @@ $(BUILD)/srv/nc.wasm: srv/bin/nc.c sdk/wasmedge_socket.h | deps
 	@mkdir -p $(@D)
 	$(WASM_CC) $(WASM_CFLAGS) -std=c11 -D_DEFAULT_SOURCE -I. -o $@ $<
 
+# the socket API test program of net-httpd-sockapi.test (runs inside walos)
+$(BUILD)/srv/socktest.wasm: tests/qemu/net/socktest.c sdk/wasmedge_socket.h | deps
+	@mkdir -p $(@D)
+	$(WASM_CC) $(WASM_CFLAGS) -std=c11 -D_DEFAULT_SOURCE -I. -o $@ $<
+
 .PHONY: httpd
 httpd: $(HTTPD_PROGS)
 all: httpd
 
 # (its unit file is srv/etc/services/httpd.conf, shipped by srv/rules.mk with the other units)
 ROOT_FILES += $(BUILD)/srv/httpd.wasm:bin/httpd.wasm $(BUILD)/srv/wget.wasm:bin/wget.wasm \
-              $(BUILD)/srv/nc.wasm:bin/nc.wasm \
+              $(BUILD)/srv/nc.wasm:bin/nc.wasm $(BUILD)/srv/socktest.wasm:bin/test/socktest.wasm \
               srv/httpd/www/index.html:www/index.html

@@ -1,0 +1,268 @@
+/* tests/qemu/net/socktest.c — the kernel's socket platform (kernel/proc/platform_kernel_sock.c) seen
+ * from a program in walos, over the loopback interface only: run as a service with allow-net=yes by
+ * net-httpd-sockapi.test, shipped as /bin/test/socktest.wasm (srv/httpd/rules.mk).
+ *
+ * One table of named checks, each printing "ok NAME" or "FAIL NAME: why", then "socktest: N passed,
+ * N failed"; exit status 1 when one failed. Covered: IPv6 refused (EAFNOSUPPORT), bad type, options
+ * (SO_TYPE, SO_ACCEPTCONN, read-only and unknown names), UDP over 127.0.0.1 with the sender's
+ * address, TCP over 127.0.0.1: a non-blocking connect (INPROGRESS, poll_oneoff for writing, SO_ERROR
+ * 0), accept, local and peer addresses, data both ways through fd_write/fd_read and sock_send/recv,
+ * shutdown giving end of stream, EAGAIN on an empty non-blocking socket, poll_oneoff readiness of a
+ * listener, a refused blocking connect (ECONNREFUSED), getaddrinfo of localhost and a service name,
+ * closing with unread data. */
+#include <stdio.h>
+#include <string.h>
+#include <wasi/api.h>
+
+#include "sdk/wasmedge_socket.h"
+
+static int passed, failed;
+static char why[160];
+
+#define CHECK(cond, ...)                                  \
+    do {                                                  \
+        if (!(cond)) {                                    \
+            snprintf(why, sizeof why, __VA_ARGS__);       \
+            return 1;                                     \
+        }                                                 \
+    } while (0)
+
+static uint8_t loop_ip[4] = {127, 0, 0, 1};
+
+static uint32_t open_sock(uint32_t type)
+{
+    uint32_t fd = 0;
+    return wasmedge_sock_open(WASMEDGE_AF_INET4, type, &fd) ? 0 : fd;
+}
+
+static int getopt_int(uint32_t fd, int name, int32_t *v)
+{
+    uint32_t size = 4;
+    return (int)wasmedge_sock_getsockopt(fd, WASMEDGE_SOL_SOCKET, name, v, &size);
+}
+
+/* Waits (poll_oneoff, 10 s at most) until fd is readable (rw 0) or writable (rw 1); 0 when it is. */
+static int wait_for(uint32_t fd, int rw)
+{
+    __wasi_subscription_t sub[2] = {
+        {.userdata = 1, .u = {.tag = rw ? __WASI_EVENTTYPE_FD_WRITE : __WASI_EVENTTYPE_FD_READ,
+                              .u = {.fd_read = {.file_descriptor = fd}}}},
+        {.userdata = 2, .u = {.tag = __WASI_EVENTTYPE_CLOCK,
+                              .u = {.clock = {.id = __WASI_CLOCKID_MONOTONIC, .timeout = 10000000000ull}}}},
+    };
+    __wasi_event_t ev[2];
+    __wasi_size_t n = 0;
+    if (__wasi_poll_oneoff(sub, ev, 2, &n) != 0)
+        return -1;
+    for (__wasi_size_t i = 0; i < n; i++)
+        if (ev[i].userdata == 1 && ev[i].error == 0)
+            return 0;
+    return -1;
+}
+
+static int t_families(void)
+{
+    uint32_t fd;
+    CHECK(wasmedge_sock_open(WASMEDGE_AF_INET6, WASMEDGE_SOCK_STREAM, &fd) == __WASI_ERRNO_AFNOSUPPORT,
+          "IPv6 not refused");
+    uint32_t e = wasmedge_sock_open(WASMEDGE_AF_INET4, 9, &fd);
+    CHECK(e != 0, "type 9 accepted");
+    return 0;
+}
+
+static int t_options(void)
+{
+    uint32_t s = open_sock(WASMEDGE_SOCK_STREAM), u = open_sock(WASMEDGE_SOCK_DGRAM);
+    CHECK(s && u, "open");
+    int32_t v = -1, one = 1;
+    CHECK(getopt_int(s, WASMEDGE_SO_TYPE, &v) == 0 && v == WASMEDGE_SOCK_STREAM, "SO_TYPE stream %d", v);
+    CHECK(getopt_int(u, WASMEDGE_SO_TYPE, &v) == 0 && v == WASMEDGE_SOCK_DGRAM, "SO_TYPE dgram %d", v);
+    CHECK(wasmedge_sock_setsockopt(s, WASMEDGE_SOL_SOCKET, WASMEDGE_SO_TYPE, &one, 4) == __WASI_ERRNO_INVAL,
+          "SO_TYPE set");
+    CHECK(wasmedge_sock_setsockopt(s, WASMEDGE_SOL_SOCKET, 99, &one, 4) == __WASI_ERRNO_NOPROTOOPT, "name 99");
+    CHECK(wasmedge_sock_setsockopt(s, WASMEDGE_SOL_SOCKET, WASMEDGE_SO_REUSEADDR, &one, 4) == 0, "REUSEADDR");
+    CHECK(getopt_int(s, WASMEDGE_SO_REUSEADDR, &v) == 0 && v == 1, "REUSEADDR reads %d", v);
+    CHECK(wasmedge_sock_listen(u, 4) == __WASI_ERRNO_NOTSUP, "listen on UDP");
+    (void)__wasi_fd_close(s);
+    (void)__wasi_fd_close(u);
+    return 0;
+}
+
+static int t_udp(void)
+{
+    uint32_t a = open_sock(WASMEDGE_SOCK_DGRAM), b = open_sock(WASMEDGE_SOCK_DGRAM);
+    CHECK(a && b, "open");
+    wasmedge_address lo = {loop_ip, 4};
+    CHECK(wasmedge_sock_bind(a, &lo, 7001) == 0, "bind a");
+    CHECK(wasmedge_sock_bind(b, &lo, 7002) == 0, "bind b");
+    uint32_t c = open_sock(WASMEDGE_SOCK_DGRAM);
+    CHECK(wasmedge_sock_bind(c, &lo, 7001) == __WASI_ERRNO_ADDRINUSE, "port in use not refused");
+    (void)__wasi_fd_close(c);
+    __wasi_ciovec_t out = {(const uint8_t *)"datagram", 8};
+    uint32_t sent = 0;
+    CHECK(wasmedge_sock_send_to(b, &out, 1, &lo, 7001, 0, &sent) == 0 && sent == 8, "send_to");
+    char buf[64];
+    uint8_t from[128];
+    wasmedge_address fa = {from, sizeof from};
+    __wasi_iovec_t in = {(uint8_t *)buf, sizeof buf};
+    uint32_t port = 0, got = 0, ro = 0;
+    uint32_t e = wasmedge_sock_recv_from(a, &in, 1, &fa, 0, &port, &got, &ro); /* blocking: parks */
+    CHECK(e == 0 && got == 8 && !memcmp(buf, "datagram", 8), "recv_from e=%u got=%u", e, got);
+    CHECK(port == 7002 && from[2] == 127 && from[5] == 1, "sender %u.%u.%u.%u:%u", from[2], from[3],
+          from[4], from[5], port);
+    (void)__wasi_fd_close(a);
+    (void)__wasi_fd_close(b);
+    return 0;
+}
+
+static int t_tcp(void)
+{
+    uint32_t l = open_sock(WASMEDGE_SOCK_STREAM), c = open_sock(WASMEDGE_SOCK_STREAM);
+    CHECK(l && c, "open");
+    wasmedge_address lo = {loop_ip, 4};
+    CHECK(wasmedge_sock_bind(l, &lo, 7100) == 0 && wasmedge_sock_listen(l, 8) == 0, "listen");
+    int32_t v = 0;
+    CHECK(getopt_int(l, WASMEDGE_SO_ACCEPTCONN, &v) == 0 && v == 1, "ACCEPTCONN %d", v);
+    CHECK(__wasi_fd_fdstat_set_flags(c, __WASI_FDFLAGS_NONBLOCK) == 0, "nonblock");
+    uint32_t e = wasmedge_sock_connect(c, &lo, 7100);
+    CHECK(e == __WASI_ERRNO_INPROGRESS || e == 0, "non-blocking connect gave %u", e);
+    CHECK(wait_for(c, 1) == 0, "connect never writable");
+    CHECK(getopt_int(c, WASMEDGE_SO_ERROR, &v) == 0 && v == 0, "SO_ERROR %d", v);
+    CHECK(wait_for(l, 0) == 0, "listener never readable");
+    __wasi_fd_t s;
+    CHECK(__wasi_sock_accept(l, 0, &s) == 0, "accept");
+    uint8_t ab[128];
+    wasmedge_address aa = {ab, sizeof ab};
+    uint32_t kind = 0, port = 0;
+    CHECK(wasmedge_sock_getpeeraddr(s, &aa, &kind, &port) == 0 && kind == 4 && ab[2] == 127, "peer");
+    uint32_t cport = 0;
+    CHECK(wasmedge_sock_getlocaladdr(c, &aa, &kind, &cport) == 0 && cport == port, "ports %u %u", cport,
+          port);
+    CHECK(wasmedge_sock_getlocaladdr(s, &aa, &kind, &port) == 0 && port == 7100, "local port %u", port);
+    /* client -> server with fd_write, server reads with sock_recv (blocking: parks until it comes) */
+    __wasi_ciovec_t w = {(const uint8_t *)"hello server", 12};
+    __wasi_size_t n = 0;
+    CHECK(__wasi_fd_write(c, &w, 1, &n) == 0 && n == 12, "fd_write");
+    char buf[64] = {0};
+    __wasi_iovec_t r = {(uint8_t *)buf, sizeof buf};
+    __wasi_roflags_t ro;
+    size_t have = 0;
+    while (have < 12) {
+        r.buf = (uint8_t *)buf + have;
+        r.buf_len = sizeof buf - have;
+        CHECK(__wasi_sock_recv(s, &r, 1, 0, &n, &ro) == 0 && n > 0, "sock_recv");
+        have += n;
+    }
+    CHECK(!memcmp(buf, "hello server", 12), "server got %.12s", buf);
+    /* server -> client with sock_send, then shutdown: the client reads it and then end of stream */
+    __wasi_ciovec_t sv = {(const uint8_t *)"hi client", 9};
+    CHECK(__wasi_sock_send(s, &sv, 1, 0, &n) == 0 && n == 9, "sock_send");
+    CHECK(__wasi_sock_shutdown(s, __WASI_SDFLAGS_WR) == 0, "shutdown");
+    CHECK(wait_for(c, 0) == 0, "client never readable");
+    have = 0;
+    for (int i = 0; i < 100; i++) {
+        r.buf = (uint8_t *)buf + have;
+        r.buf_len = sizeof buf - have;
+        e = __wasi_fd_read(c, &r, 1, &n);
+        if (e == __WASI_ERRNO_AGAIN) {
+            CHECK(wait_for(c, 0) == 0, "client stalled");
+            continue;
+        }
+        CHECK(e == 0, "fd_read %u", e);
+        if (n == 0)
+            break;
+        have += n;
+    }
+    CHECK(have == 9 && !memcmp(buf, "hi client", 9), "client got %zu bytes", have);
+    /* nothing more from the client yet: a non-blocking server socket says EAGAIN */
+    CHECK(__wasi_fd_fdstat_set_flags(s, __WASI_FDFLAGS_NONBLOCK) == 0, "nonblock s");
+    CHECK(__wasi_sock_recv(s, &r, 1, 0, &n, &ro) == __WASI_ERRNO_AGAIN, "no EAGAIN");
+    (void)__wasi_fd_close(c);
+    CHECK(wait_for(s, 0) == 0, "close not seen");
+    CHECK(__wasi_sock_recv(s, &r, 1, 0, &n, &ro) == 0 && n == 0, "no end of stream after close");
+    (void)__wasi_fd_close(s);
+    (void)__wasi_fd_close(l);
+    return 0;
+}
+
+static int t_refused(void)
+{
+    uint32_t c = open_sock(WASMEDGE_SOCK_STREAM);
+    CHECK(c, "open");
+    wasmedge_address lo = {loop_ip, 4};
+    uint32_t e = wasmedge_sock_connect(c, &lo, 7999); /* blocking: parks until the RST */
+    CHECK(e == __WASI_ERRNO_CONNREFUSED, "connect to a closed port gave %u", e);
+    (void)__wasi_fd_close(c);
+    return 0;
+}
+
+static int t_getaddrinfo(void)
+{
+    wasmedge_addrinfo hints = {.family = WASMEDGE_AF_INET4}, res[4];
+    wasmedge_sockaddr sa[4];
+    uint8_t data[4][26];
+    memset(res, 0, sizeof res);
+    for (int i = 0; i < 4; i++) {
+        sa[i] = (wasmedge_sockaddr){.sa_data_len = sizeof data[i], .sa_data = data[i]};
+        res[i].addr = &sa[i];
+        res[i].next = i + 1 < 4 ? &res[i + 1] : NULL;
+    }
+    wasmedge_addrinfo *first = res;
+    uint32_t n = 0, e = wasmedge_sock_getaddrinfo("localhost", 9, "http", 4, &hints, &first, 4, &n);
+    CHECK(e == 0 && n >= 1, "localhost http: e=%u n=%u", e, n);
+    CHECK(res[0].socktype == WASMEDGE_SOCK_STREAM && data[0][0] == 0 && data[0][1] == 80 &&
+          data[0][2] == 127 && data[0][5] == 1, "first result");
+    e = wasmedge_sock_getaddrinfo("localhost", 9, "no-such-service", 15, &hints, &first, 4, &n);
+    CHECK(e == WASMEDGE_EAI_SERVICE, "unknown service gave %u", e);
+    hints.family = WASMEDGE_AF_INET6;
+    e = wasmedge_sock_getaddrinfo("localhost", 9, "80", 2, &hints, &first, 4, &n);
+    CHECK(e == WASMEDGE_EAI_FAMILY, "IPv6 hints gave %u", e);
+    return 0;
+}
+
+/* a connection closed with unread data (RST), then the listener closed with one waiting */
+static int t_close_unread(void)
+{
+    uint32_t l = open_sock(WASMEDGE_SOCK_STREAM), c = open_sock(WASMEDGE_SOCK_STREAM);
+    wasmedge_address lo = {loop_ip, 4};
+    CHECK(wasmedge_sock_bind(l, &lo, 7200) == 0 && wasmedge_sock_listen(l, 2) == 0, "listen");
+    CHECK(wasmedge_sock_connect(c, &lo, 7200) == 0, "blocking connect");
+    __wasi_ciovec_t w = {(const uint8_t *)"unread", 6};
+    __wasi_size_t n;
+    CHECK(__wasi_sock_send(c, &w, 1, 0, &n) == 0, "send");
+    __wasi_fd_t s;
+    CHECK(__wasi_sock_accept(l, 0, &s) == 0, "accept");
+    CHECK(wait_for(s, 0) == 0, "data never came");
+    (void)__wasi_fd_close(s); /* unread data: RST */
+    uint32_t c2 = open_sock(WASMEDGE_SOCK_STREAM);
+    CHECK(wasmedge_sock_connect(c2, &lo, 7200) == 0, "second connect");
+    (void)__wasi_fd_close(l); /* resets the unaccepted one */
+    (void)__wasi_fd_close(c);
+    (void)__wasi_fd_close(c2);
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    int (*fn)(void);
+} tests[] = {
+    {"families", t_families},     {"options", t_options}, {"udp_loopback", t_udp},
+    {"tcp_loopback", t_tcp},      {"refused", t_refused}, {"getaddrinfo", t_getaddrinfo},
+    {"close_unread", t_close_unread},
+};
+
+int main(void)
+{
+    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+        why[0] = 0;
+        if (tests[i].fn() == 0) {
+            passed++;
+            printf("ok %s\n", tests[i].name);
+        } else {
+            failed++;
+            printf("FAIL %s: %s\n", tests[i].name, why);
+        }
+    }
+    printf("socktest: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
