@@ -167,6 +167,32 @@ static void test_readdir_cookies(void)
     vfs_node_release(root);
 }
 
+/* wasi-suite rust/fd_readdir: the synthesized "." entry carried ino 0 instead of the directory's own
+ * (what fd_filestat_get of that directory reports), on FAT and on ramfs. */
+static void test_readdir_dot_ino(void)
+{
+    struct vfs_node *root = vfs_root();
+    if (!root) {
+        SKIP("no root mounted (mounts test failed)");
+        return;
+    }
+    struct vfs_dirent *ent = malloc(sizeof *ent);
+    for (int i = 0; i < 2; i++) {
+        struct vfs_node *dir, *d;
+        struct vfs_stat st;
+        CHECK_EQ(vfs_resolve(root, i ? "/tmp" : "/", &dir), FS_OK);
+        CHECK_EQ(vfs_mkdir(dir, "dotino", 6, &d), FS_OK);
+        vfs_node_release(dir);
+        CHECK_EQ(vfs_stat(d, &st), FS_OK);
+        CHECK_EQ(vfs_readdir(d, 0, ent), FS_OK);
+        CHECK(strcmp(ent->name, ".") == 0);
+        CHECK(ent->ino == st.ino && st.ino != 0);
+        vfs_node_release(d);
+    }
+    free(ent);
+    vfs_node_release(root);
+}
+
 static void test_teardown(void)
 {
     if (!v.fs) {
@@ -195,6 +221,7 @@ static const struct fs_test tests[] = {
     {"mounts", test_mounts},
     {"open_files", test_open_files},
     {"readdir_cookies", test_readdir_cookies},
+    {"readdir_dot_ino", test_readdir_dot_ino},
     {"teardown", test_teardown},
     {NULL, NULL},
 };
