@@ -219,8 +219,9 @@ def ping(link, seq, timeout=5, payload=b"walos-raw-ping"):
 
 class TcpClient:
     """One TCP connection from the peer to walos (RFC 9293, the client's side only as far as a test
-    needs): SYN with MSS 1460 and a 64 KiB window (no scaling), a request, then every in-order byte
-    is appended, out-of-order segments are kept until the gap fills, and every segment is answered
+    needs): SYN with MSS 1460 and a 64 KiB window (no scaling), a request, then every new byte is
+    appended (overlapping retransmissions trimmed), out-of-order segments are kept until the gap
+    fills, and every segment is answered
     by a cumulative ACK (so losses produce duplicate ACKs, RFC 5681). The SYN and the request are
     retransmitted each second until acknowledged."""
 
@@ -269,24 +270,42 @@ class TcpClient:
             if 0 < (ack - self.snd_una) % 2**32 <= (self.snd_nxt - self.snd_una) % 2**32:
                 self.snd_una = self.snd_una + (ack - self.snd_una) % 2**32
         self.segments += 1
-        off = (t.seq - self.rcv_nxt) % 2**32
         if payload:
-            if off == 0:
-                self.data += payload
-                self.rcv_nxt = (self.rcv_nxt + len(payload)) % 2**32
-                while self.rcv_nxt in self.ooo:
-                    chunk = self.ooo.pop(self.rcv_nxt)
-                    self.data += chunk
-                    self.rcv_nxt = (self.rcv_nxt + len(chunk)) % 2**32
-            elif off < self.window:
-                self.ooo.setdefault(t.seq, payload)
-                self.dupacks_sent += 1
+            self._accept(t.seq, payload)
         fin_seq = (t.seq + len(payload)) % 2**32
         if "F" in t.flags and fin_seq == self.rcv_nxt:
             self.rcv_nxt = (self.rcv_nxt + 1) % 2**32
             self.fin = True
         if payload or "F" in t.flags:
             self._send("A", self.snd_nxt)
+
+    def _accept(self, seq, payload):
+        """Takes what is new in a segment: the part at and past rcv_nxt when it covers rcv_nxt (a
+        retransmission may overlap what arrived), else keeps it for later when it is ahead within
+        the window; then drains the out-of-order store."""
+        behind = (self.rcv_nxt - seq) % 2**32
+        if behind < len(payload):
+            self._append(payload[behind:])
+        else:
+            ahead = (seq - self.rcv_nxt) % 2**32
+            if 0 < ahead < self.window and len(payload) > len(self.ooo.get(seq, b"")):
+                self.ooo[seq] = payload
+            self.dupacks_sent += 1  # the ACK below repeats rcv_nxt
+        progress = True
+        while progress:
+            progress = False
+            for s_, p_ in list(self.ooo.items()):
+                behind = (self.rcv_nxt - s_) % 2**32
+                if behind < len(p_):
+                    del self.ooo[s_]
+                    self._append(p_[behind:])
+                    progress = True
+                elif behind < 2**31:
+                    del self.ooo[s_]  # all of it arrived meanwhile
+
+    def _append(self, chunk):
+        self.data += chunk
+        self.rcv_nxt = (self.rcv_nxt + len(chunk)) % 2**32
 
     def _mine(self, f):
         if not f or len(f) < 34 or f[12:14] != b"\x08\x00":
@@ -334,10 +353,10 @@ class TcpClient:
         self.link.drain(0.3)
 
 
-def http_get(link, path, keep_reading=None, relay_note=""):
-    """GET path with Connection: close; returns (status line, headers dict, body)."""
+def http_get(link, path, connect_timeout=30, timeout=110):
+    """GET path with Connection: close; returns (status line, headers dict, body, the client)."""
     c = TcpClient(link)
-    c.connect()
+    c.connect(connect_timeout)
 
     def complete(data):
         head, sep, body = bytes(data).partition(b"\r\n\r\n")
@@ -349,7 +368,8 @@ def http_get(link, path, keep_reading=None, relay_note=""):
                 return len(body) >= int(v)
         return False
 
-    data = c.request(("GET %s HTTP/1.1\r\nHost: walos\r\nConnection: close\r\n\r\n" % path).encode(), complete)
+    data = c.request(("GET %s HTTP/1.1\r\nHost: walos\r\nConnection: close\r\n\r\n" % path).encode(), complete,
+                     timeout)
     c.close()
     head, _, body = data.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
