@@ -32,3 +32,43 @@ bench: bench-programs $(BUILD)/walos-run
 	@$(MAKE) --no-print-directory wasi-call-bench
 	@$(MAKE) --no-print-directory kernel-boottime
 	@$(MAKE) --no-print-directory storage-bench
+
+# ---- side by side with a Linux guest (issues 6 and 7): `make bench-sidebyside`, also run by `make bench`
+# bench/sysbench/ is one system-call benchmark source built twice (osdep_linux.c: gcc -static for the
+# Linux guest; osdep_walos.c: wasm32-wasi for walos), plus the hello-world it spawns and walos's upload
+# sink. bench/linux-guest/build-guest makes the Linux guest from Debian packages (apt-get download,
+# nothing installed on the host); bench/sidebyside boots both in the same QEMU set-up and prints the
+# table. A guest that cannot be built (no package) makes that part print "skipped", not fail.
+# BENCH_MS=N: milliseconds per system-call measure in the guests (default 500).
+SYSBENCH_DIR := $(BENCH_DIR)/sysbench
+LINUX_GUEST_DIR := $(BENCH_DIR)/linux
+SYSBENCH_NATIVE_CFLAGS := -std=c11 -O2 $(CWARNS) -D_DEFAULT_SOURCE -D_GNU_SOURCE -static
+SYSBENCH_WASM_CFLAGS := $(WASM_CFLAGS) -std=c11 -D_DEFAULT_SOURCE -I.
+SYSBENCH_WASM := $(SYSBENCH_DIR)/sysbench.wasm $(SYSBENCH_DIR)/hello.wasm $(SYSBENCH_DIR)/sink.wasm
+
+$(SYSBENCH_DIR)/sysbench: bench/sysbench/sysbench.c bench/sysbench/osdep_linux.c bench/sysbench/osdep.h
+	@mkdir -p $(@D)
+	gcc $(SYSBENCH_NATIVE_CFLAGS) -o $@ bench/sysbench/sysbench.c bench/sysbench/osdep_linux.c
+$(SYSBENCH_DIR)/hello: bench/sysbench/hello.c
+	@mkdir -p $(@D)
+	gcc $(SYSBENCH_NATIVE_CFLAGS) -o $@ $<
+$(SYSBENCH_DIR)/sysbench.wasm: bench/sysbench/sysbench.c bench/sysbench/osdep_walos.c bench/sysbench/osdep.h sdk/walos.h | deps
+	@mkdir -p $(@D)
+	$(WASM_CC) $(SYSBENCH_WASM_CFLAGS) -o $@ bench/sysbench/sysbench.c bench/sysbench/osdep_walos.c
+$(SYSBENCH_DIR)/%.wasm: bench/sysbench/%.c | deps
+	@mkdir -p $(@D)
+	$(WASM_CC) $(SYSBENCH_WASM_CFLAGS) -o $@ $<
+
+$(LINUX_GUEST_DIR)/initramfs.cpio.gz: bench/linux-guest/build-guest bench/linux-guest/init \
+    $(SYSBENCH_DIR)/sysbench $(SYSBENCH_DIR)/hello $(wildcard srv/httpd/www/*)
+	bench/linux-guest/build-guest $(LINUX_GUEST_DIR) $(SYSBENCH_DIR)/sysbench $(SYSBENCH_DIR)/hello srv/httpd/www
+
+.PHONY: bench-sidebyside
+bench-sidebyside: $(SYSBENCH_WASM) $(SYSBENCH_DIR)/sysbench $(SYSBENCH_DIR)/hello
+	@mkdir -p $(LINUX_GUEST_DIR)
+	@$(MAKE) --no-print-directory $(LINUX_GUEST_DIR)/initramfs.cpio.gz >$(LINUX_GUEST_DIR)/build.log 2>&1 \
+	  || { tail -n 3 $(LINUX_GUEST_DIR)/build.log; rm -f $(LINUX_GUEST_DIR)/initramfs.cpio.gz; }
+	@$(MAKE) --no-print-directory qemu-walos-media >$(BENCH_DIR)/walos-media.log 2>&1 \
+	  || { echo "bench-sidebyside: walos media do not build (see $(BENCH_DIR)/walos-media.log)"; exit 1; }
+	@python3 bench/sidebyside --programs $(SYSBENCH_DIR) --linux $(LINUX_GUEST_DIR) \
+	    --walos-img $(QEMU_WALOS_IMG) --iso $(ISO) --work $(BENCH_DIR)/sidebyside $(if $(BENCH_MS),--ms $(BENCH_MS))
