@@ -29,6 +29,10 @@ int handle_sock_install(struct proc *p, struct ksock *k, uint16_t fdflags, plat_
  * while h stays open). WASI_EBADF (not open) or WASI_ENOTSOCK. */
 int handle_sock_get(plat_handle h, struct ksock **k_out, uint16_t *fdflags_out);
 
+/* Sets the fdflags (WASI_FDFLAG_NONBLOCK or 0) of socket handle h in p's table (NULL: the kernel's),
+ * whoever is running; shared by every handle duplicated from it. No-op when h is not a socket. */
+void handle_sock_set_flags(struct proc *p, plat_handle h, uint16_t fdflags);
+
 /* ---- implemented by platform_kernel_sock.c, used by platform_kernel_wasi.c ---- */
 /* fd_read / fd_write on a socket: sock_recv / sock_send with the same blocking rules. */
 int ksock_read(struct ksock *k, uint16_t fdflags, const struct plat_iovec *iov, size_t count,

@@ -253,6 +253,13 @@ int handle_sock_install(struct proc *p, struct ksock *k, uint16_t fdflags, plat_
     return WASI_ESUCCESS;
 }
 
+void handle_sock_set_flags(struct proc *p, plat_handle h, uint16_t fdflags)
+{
+    struct kobj *o = h >= 0 && h < PROC_HANDLES ? table_of(p)[h] : NULL;
+    if (o && o->type == KOBJ_SOCK)
+        o->fdflags = fdflags & WASI_FDFLAG_NONBLOCK;
+}
+
 int handle_sock_get(plat_handle h, struct ksock **k_out, uint16_t *fdflags_out)
 {
     struct kobj *o = lookup(h);

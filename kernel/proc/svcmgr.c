@@ -271,6 +271,7 @@ static void start(struct service *s)
     /* the sockets after the directories, as walos-run --tcplisten: wasi-libc's preopen scan stops
      * at the first fd that is not a preopened directory */
     for (int i = 0; p && i < u->nlisten; i++) {
+        handle_sock_set_flags(NULL, s->listeners[i], 0); /* blocking again, whatever the last run set */
         plat_handle h = handle_dup(p, NULL, s->listeners[i]);
         if (h < 0 || wasi_ctx_preopen_socket(p->wasi, h) < 0) {
             printk("svc: %s: cannot hand over listen=tcp:%u\n", u->name, u->listen_ports[i]);
