@@ -240,6 +240,10 @@ class TcpClient:
         self.reset = False
         self.dupacks_sent = 0
         self.segments = 0
+        self.snd_max = self.iss      # highest sequence number sent (+1)
+        self.peer_wnd = 0            # the window walos advertised last (no scaling: we offer none)
+        self.dups = 0                # duplicate ACKs in a row
+        self.retransmits = self.fast_retransmits = 0
 
     def _send(self, flags, seq, payload=b""):
         t = TCP(sport=self.sport, dport=self.dport, seq=seq % 2**32, flags=flags, window=self.window,
@@ -260,15 +264,20 @@ class TcpClient:
             if t.ack != (self.iss + 1) % 2**32:
                 return
             self.rcv_nxt = (t.seq + 1) % 2**32
-            self.snd_una = self.snd_nxt = self.iss + 1
+            self.snd_una = self.snd_nxt = self.snd_max = self.iss + 1
+            self.peer_wnd = t.window
             self._send("A", self.snd_nxt)
             return
         if self.rcv_nxt is None:
             return
         if "A" in t.flags:
-            ack = t.ack
-            if 0 < (ack - self.snd_una) % 2**32 <= (self.snd_nxt - self.snd_una) % 2**32:
-                self.snd_una = self.snd_una + (ack - self.snd_una) % 2**32
+            adv = (t.ack - self.snd_una) % 2**32
+            if 0 < adv <= (self.snd_max - self.snd_una) % 2**32:
+                self.snd_una += adv
+                self.dups = 0
+            elif adv == 0 and not payload and "F" not in t.flags and self.snd_max != self.snd_una:
+                self.dups += 1  # RFC 5681 2: a duplicate acknowledgment
+            self.peer_wnd = t.window
         self.segments += 1
         if payload:
             self._accept(t.seq, payload)
@@ -277,7 +286,7 @@ class TcpClient:
             self.rcv_nxt = (self.rcv_nxt + 1) % 2**32
             self.fin = True
         if payload or "F" in t.flags:
-            self._send("A", self.snd_nxt)
+            self._send("A", self.snd_max)
 
     def _accept(self, seq, payload):
         """Takes what is new in a segment: the part at and past rcv_nxt when it covers rcv_nxt (a
@@ -331,6 +340,7 @@ class TcpClient:
         """Sends text (bytes), then receives until until(data) is true, the FIN, or the timeout."""
         req_seq = self.snd_nxt
         self.snd_nxt += len(text)
+        self.snd_max = self.snd_nxt
         end = time.monotonic() + timeout
         resend = 0.0
         while not self.fin and not until(self.data):
@@ -345,6 +355,50 @@ class TcpClient:
             p = self._mine(self.link.recv(0.2))
             if p:
                 self._input(p)
+        return bytes(self.data)
+
+    def stream(self, data, until, timeout=110):
+        """Sends data (bytes) as a sender should over a bad link: segments of up to 1460 bytes
+        within walos's advertised window (at most 32 KiB in flight), a retransmission of the first
+        unacknowledged segment after three duplicate ACKs (RFC 5681 3.2), and after no progress for
+        an RTO (0.5 s, doubling to 4 s) go-back-N from it, with a 1-byte probe into a zero window.
+        Meanwhile receives as request() does; returns once until(received) is true or the FIN came
+        and everything was acknowledged."""
+        base, total, sent = self.snd_nxt, len(data), 0
+        self.snd_max = base
+        rto, last_progress = 0.5, time.monotonic()
+        end = last_progress + timeout
+        while True:
+            acked = self.snd_una - base
+            if (self.fin or until(self.data)) and acked >= total:
+                break
+            now = time.monotonic()
+            if now > end:
+                fail("upload timed out: %d of %d bytes acknowledged, %d received" % (acked, total, len(self.data)))
+            if self.reset:
+                fail("connection reset after %d bytes acknowledged" % acked)
+            probe = False
+            if acked < total and now - last_progress > rto:
+                sent, rto, last_progress, probe = acked, min(rto * 2, 4.0), now, True
+                self.retransmits += 1
+            if self.dups >= 3 and acked < total:
+                n = min(1460, total - acked)
+                self._send("PA", base + acked, data[acked:acked + n])
+                self.dups = 0
+                self.fast_retransmits += 1
+            wnd = min(self.peer_wnd or (1 if probe else 0), 32768)
+            while sent < total and sent - acked < wnd:
+                n = min(1460, total - sent, wnd - (sent - acked))
+                self._send("PA", base + sent, data[sent:sent + n])
+                sent += n
+                self.snd_max = max(self.snd_max, base + sent)
+            p = self._mine(self.link.recv(0.05))
+            if p:
+                before = self.snd_una
+                self._input(p)
+                if self.snd_una != before:
+                    rto, last_progress = 0.5, time.monotonic()
+        self.snd_nxt = base + total
         return bytes(self.data)
 
     def close(self):
