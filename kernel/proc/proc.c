@@ -13,7 +13,12 @@
  * Linear memories are guard-page reservations by default (engine/wasm.h "linear memories"; the
  * kernel switch proc.bounds=check turns explicit checks back on): a load or store past a memory
  * faults (#PF) inside an engine handler, proc_page_fault records the engine's trap and resumes
- * run_slice at its trap_catch (kernel/arch/x86_64/trap.h), which ends the process like any trap. */
+ * run_slice at its trap_catch (kernel/arch/x86_64/trap.h), which ends the process like any trap.
+ * Why abandoning the handler is safe: only exec_op_* code is accepted (ksyms), and those hold no
+ * lock, allocate nothing and leave the exec consistent between instructions; the interrupt flag
+ * comes back from the RFLAGS saved when the catch was armed (on: the tick keeps running); the
+ * FPU/SSE registers are the engine's scratch (isr.S restores them as the fault left them) and
+ * the engine never changes MXCSR or the x87 control word; single CPU, so one catch. */
 #include "kernel/proc/proc.h"
 
 #include "kernel/arch/x86_64/apic.h"
