@@ -9,12 +9,22 @@
  * 0), accept, local and peer addresses, data both ways through fd_write/fd_read and sock_send/recv,
  * shutdown giving end of stream, EAGAIN on an empty non-blocking socket, poll_oneoff readiness of a
  * listener, a refused blocking connect (ECONNREFUSED), getaddrinfo of localhost and a service name,
- * closing with unread data. */
+ * closing with unread data.
+ *
+ * `socktest leak` opens sockets (a TCP listener on 127.0.0.1:7300 with one accepted connection, a UDP
+ * endpoint on 7301) and exits without closing them; `socktest watch` (net-httpd-sockleak.test) first
+ * waits until the stack lists them as owned (walos_net sockets, sdk/walos_net.h), then until the
+ * leaker's exit has given every one of them back: no PCB stays owned, the listener and the UDP
+ * endpoint are gone. */
 #include <stdio.h>
 #include <string.h>
 #include <wasi/api.h>
 
+#include "sdk/walos_net.h"
 #include "sdk/wasmedge_socket.h"
+
+#include <stdbool.h>
+#include <time.h>
 
 static int passed, failed;
 static char why[160];
@@ -251,8 +261,84 @@ static const struct {
     {"close_unread", t_close_unread},
 };
 
-int main(void)
+static void sleep_ms(long ms)
 {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static int leak(void)
+{
+    uint32_t l = open_sock(WASMEDGE_SOCK_STREAM), c = open_sock(WASMEDGE_SOCK_STREAM);
+    uint32_t u = open_sock(WASMEDGE_SOCK_DGRAM);
+    wasmedge_address lo = {loop_ip, 4};
+    __wasi_fd_t s;
+    if (!l || !c || !u || wasmedge_sock_bind(l, &lo, 7300) || wasmedge_sock_listen(l, 4) ||
+        wasmedge_sock_connect(c, &lo, 7300) || __wasi_sock_accept(l, 0, &s) || wasmedge_sock_bind(u, &lo, 7301)) {
+        printf("socktest: leak: FAIL setting up\n");
+        return 1;
+    }
+    printf("socktest: leak: exiting with its sockets open\n");
+    fflush(stdout);
+    sleep_ms(1000);
+    return 0;
+}
+
+/* Counts the stack's sockets on the leaker's ports: owned ones, and its listener and UDP endpoint. */
+static void count_leaked(int *owned_out, int *endpoints_out)
+{
+    static struct walos_net_socket list[512];
+    uint32_t n = 0;
+    *owned_out = *endpoints_out = 0;
+    if (walos_net_sockets(list, sizeof list, &n) != 0)
+        return;
+    if (n > sizeof list / sizeof list[0])
+        n = sizeof list / sizeof list[0];
+    for (uint32_t i = 0; i < n; i++) {
+        const struct walos_net_socket *k = &list[i];
+        bool ours = k->local_port == 7300 || k->peer_port == 7300 || k->local_port == 7301;
+        bool endpoint = k->local_port == 7301 ||
+                        (k->local_port == 7300 && k->proto == WALOS_NET_PROTO_TCP && k->state == WALOS_NET_TCP_LISTEN);
+        if (endpoint)
+            ++*endpoints_out;
+        if (ours && (k->flags & WALOS_NET_SOCK_OWNED))
+            ++*owned_out;
+    }
+}
+
+static int watch(void)
+{
+    int owned = 0, endpoints = 0, i;
+    for (i = 0; i < 600 && owned < 4; i++) { /* listener, both ends, UDP: up to 60 s */
+        count_leaked(&owned, &endpoints);
+        sleep_ms(100);
+    }
+    if (owned < 4) {
+        printf("socktest: watch: FAIL the leaker's 4 sockets never showed (%d owned)\n", owned);
+        return 1;
+    }
+    printf("socktest: watch saw the leaker's sockets\n");
+    for (i = 0; i < 600; i++) {
+        count_leaked(&owned, &endpoints);
+        if (!owned && !endpoints)
+            break;
+        sleep_ms(100);
+    }
+    if (owned || endpoints) {
+        printf("socktest: watch: FAIL after the leaker ended: %d sockets owned, %d endpoints left\n", owned,
+               endpoints);
+        return 1;
+    }
+    printf("socktest: leak check passed (nothing owned, listener and UDP endpoint freed)\n");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && !strcmp(argv[1], "leak"))
+        return leak();
+    if (argc > 1 && !strcmp(argv[1], "watch"))
+        return watch();
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
         why[0] = 0;
         if (tests[i].fn() == 0) {
