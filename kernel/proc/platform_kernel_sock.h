@@ -10,7 +10,12 @@
  * readiness callback (sock_set_notify, run from the receive interrupt or net_tick) calls proc_event.
  * Blocking: a blocking handle whose operation cannot progress parks the current process
  * (proc_block_until) and answers PLAT_WOULD_BLOCK; a WASI_FDFLAG_NONBLOCK handle answers WASI_EAGAIN.
- * IPv6 gives WASI_EAFNOSUPPORT (the stack is IPv4 only). */
+ * IPv6 gives WASI_EAFNOSUPPORT (the stack is IPv4 only).
+ * Names (plat_getaddrinfo): dotted quads and "localhost" answer at once; other names go to the DNS
+ * server of the kernel command line, `net.dns=A.B.C.D` (UDP) or `net.dns=tcp:A.B.C.D` (TCP, RFC 7766:
+ * QEMU's restrict=on user network forwards only TCP), else the one DHCP offered; the caller is parked
+ * (and woken every 10 ms to look) until the answer, NXDOMAIN (WASI_EAI_NONAME) or the resolver's
+ * timeout (WASI_EAI_AGAIN); a lookup made before DHCP has bound waits up to 20 s for it. */
 #ifndef KERNEL_PROC_PLATFORM_KERNEL_SOCK_H
 #define KERNEL_PROC_PLATFORM_KERNEL_SOCK_H
 
