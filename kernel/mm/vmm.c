@@ -301,6 +301,43 @@ static uint64_t skip_absent(uint64_t va, uint64_t end)
     return end;
 }
 
+static bool table_empty(const uint64_t *t)
+{
+    for (int i = 0; i < 512; i++)
+        if (t[i])
+            return false;
+    return true;
+}
+
+/* gives back the page tables (PT, then PD) over [base, end) that map nothing any more; a table
+ * shared with a neighbouring reservation is kept while it maps a page of that neighbour. PDPTs stay
+ * (one per 512 GiB). Ends with a CR3 reload: no paging-structure cache keeps a freed table. */
+static void free_empty_tables(uint64_t base, uint64_t end)
+{
+    const uint64_t gib = 1ULL << 30, mib2 = HUGE_PAGE_SIZE;
+    bool on = irq_save();
+    for (uint64_t g = base & ~(gib - 1); g < end; g += gib) {
+        uint64_t *pdpte = walk(g, 2, false);
+        if (!pdpte || !(*pdpte & PTE_P) || (*pdpte & PTE_PS))
+            continue;
+        uint64_t *pd = table(*pdpte & PTE_ADDR);
+        uint64_t from = g > base ? g : base, to = g + gib < end ? g + gib : end;
+        for (uint64_t m = from & ~(mib2 - 1); m < to; m += mib2) {
+            uint64_t *pde = &pd[(m >> 21) & 511];
+            if (!(*pde & PTE_P) || (*pde & PTE_PS) || !table_empty(table(*pde & PTE_ADDR)))
+                continue;
+            pmm_free(*pde & PTE_ADDR, 1);
+            *pde = 0;
+        }
+        if (table_empty(pd)) {
+            pmm_free(*pdpte & PTE_ADDR, 1);
+            *pdpte = 0;
+        }
+    }
+    write_cr3(read_cr3());
+    irq_restore(on);
+}
+
 void vmm_release(uint64_t base, uint64_t size)
 {
     size = PAGE_ROUND_UP(size);
@@ -311,6 +348,8 @@ void vmm_release(uint64_t base, uint64_t size)
         vmm_unmap(p, 1);
         pmm_free(pa, 1);
     }
+    if (base >= RESERVE_REGION_BASE && base + size <= RESERVE_REGION_END)
+        free_empty_tables(base, base + size);
     bool on = irq_save();
     for (size_t i = 0; i < sizeof vm.holes / sizeof vm.holes[0]; i++) {
         if (vm.holes[i].size == 0) {

@@ -44,8 +44,9 @@ uint64_t vmm_reserve(uint64_t size);
  * committed are left as they are); returns 0, or -1 when out of memory (the part committed so far
  * stays committed) */
 int vmm_commit(uint64_t va, uint64_t size);
-/* unmaps and frees every committed page of the reservation and gives its address space back
- * (a later vmm_reserve of the same size or less may reuse it) */
+/* unmaps and frees every committed page of the reservation, and the page tables left mapping
+ * nothing, and gives its address space back (a later vmm_reserve of the same size or less may
+ * reuse it) */
 void vmm_release(uint64_t base, uint64_t size);
 
 /* whether the CPU has NX (without it, W^X holds for writes only) */
