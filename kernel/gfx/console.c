@@ -18,6 +18,8 @@ static struct {
     unsigned cols, rows;
     unsigned x, y;      /* cursor cell */
     unsigned fg, bg;
+    bool cursor;        /* the cursor is drawn at (cursor_x, cursor_y) */
+    unsigned cursor_x, cursor_y;
     int esc;            /* 0 none, 1 after ESC, 2 inside ESC[ */
     unsigned params[4];
     unsigned nparams;
@@ -31,6 +33,7 @@ bool console_init(const struct bootinfo_framebuffer *info)
     con.cols = con.fb.width / con.font->width;
     con.rows = con.fb.height / con.font->height;
     con.x = con.y = 0;
+    con.cursor = false;
     con.fg = CONSOLE_FG;
     con.bg = CONSOLE_BG;
     fb_fill(&con.fb, 0, 0, con.fb.width, con.fb.height, con.bg);
@@ -117,10 +120,23 @@ static void csi(unsigned char final)
     }
 }
 
+/* The cursor: the bottom CURSOR_LINES pixel rows of its cell, inverted (so drawing it twice erases it,
+ * whatever the cell shows). */
+#define CURSOR_LINES 2
+static void cursor_flip(void)
+{
+    fb_invert(&con.fb, con.cursor_x * con.font->width,
+              con.cursor_y * con.font->height + con.font->height - CURSOR_LINES, con.font->width,
+              CURSOR_LINES);
+}
+
 void console_write(const char *s, unsigned long n)
 {
     if (!con.on)
         return;
+    if (con.cursor) /* erased before anything moves: a scroll would carry it along */
+        cursor_flip();
+    con.cursor = false;
     for (unsigned long i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (con.esc == 1) {
@@ -150,5 +166,11 @@ void console_write(const char *s, unsigned long n)
             continue;
         }
         put(c);
+    }
+    if (con.x < con.cols) { /* at x == cols the next character wraps: no cell to mark yet */
+        con.cursor_x = con.x;
+        con.cursor_y = con.y;
+        con.cursor = true;
+        cursor_flip();
     }
 }

@@ -6,7 +6,9 @@
  * end of the line), ESC[ND / ESC[NC (cursor N cells back / forward); other escapes are dropped. It is printk's
  * second sink (printk_set_console), called with interrupts off, so it needs no lock of its own.
  * The layout is fixed so that tools/psfrender.py can redraw the expected screen on the host: cell
- * (col, row) is at pixel (col * font width, row * font height), CONSOLE_FG on CONSOLE_BG. */
+ * (col, row) is at pixel (col * font width, row * font height), CONSOLE_FG on CONSOLE_BG. The cursor
+ * is the bottom two pixel rows of its cell, inverted, drawn after each console_write (a row that
+ * holds it differs from psfrender's drawing there). */
 #ifndef KERNEL_GFX_CONSOLE_H
 #define KERNEL_GFX_CONSOLE_H
 

@@ -58,6 +58,22 @@ void fb_fill(const struct fb *fb, uint32_t x, uint32_t y, uint32_t w, uint32_t h
     }
 }
 
+void fb_invert(const struct fb *fb, uint32_t x, uint32_t y, uint32_t w, uint32_t h)
+{
+    if (x >= fb->width || y >= fb->height)
+        return;
+    if (w > fb->width - x)
+        w = fb->width - x;
+    if (h > fb->height - y)
+        h = fb->height - y;
+    uint32_t mask = fb_pack(fb, 0xffffff);
+    for (uint32_t j = 0; j < h; j++) {
+        uint32_t *r = row(fb, y + j) + x;
+        for (uint32_t i = 0; i < w; i++)
+            r[i] ^= mask;
+    }
+}
+
 void fb_glyph(const struct fb *fb, const struct font *font, uint32_t x, uint32_t y, unsigned char c,
               uint32_t fg, uint32_t bg)
 {

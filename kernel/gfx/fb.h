@@ -26,6 +26,8 @@ void fb_fill(const struct fb *fb, uint32_t x, uint32_t y, uint32_t w, uint32_t h
 /* draws character c of font at pixel (x, y) in fg on bg */
 void fb_glyph(const struct fb *fb, const struct font *font, uint32_t x, uint32_t y, unsigned char c,
               uint32_t fg, uint32_t bg);
+/* inverts every colour bit of the pixels in the rectangle (clipped): a second call undoes it */
+void fb_invert(const struct fb *fb, uint32_t x, uint32_t y, uint32_t w, uint32_t h);
 /* moves rows [dy, height) up by dy pixels and fills the freed bottom with bg */
 void fb_scroll(const struct fb *fb, uint32_t dy, uint32_t bg);
 
