@@ -19,7 +19,8 @@
  *                  fault), disks synced first
  *
  * Switches read by other modules (each documented where it is handled):
- *   run=PATH[,ARG...]  (repeatable) run programs at boot instead of the services, print
+ *   run=PATH[,ARG...]  (repeatable) run programs at boot instead of the services (with the whole
+ *                  root preopened and the network allowed), print
  *                  "proc: N passed, N failed"; expect=N  the exit status counted as a pass;
  *                  proc.mem=MIB  their memory limit; proc.repeat=N  run the set N times and
  *                  print frames/heap after each round (leak check); proc.bounds=check  explicit
@@ -32,6 +33,8 @@
  *                                                              (kernel/net/netif_test.c)
  *   net.ip=A.B.C.D/N[,GATEWAY]  a static address for the first NIC instead of DHCP
  *                                                              (kernel/net/netif_kernel.c)
+ *   net.dns=A.B.C.D | net.dns=tcp:A.B.C.D  the DNS server (tcp: DNS over TCP, RFC 7766), instead of
+ *                  the one DHCP offers                          (kernel/net/dns.c)
  *
  * Unknown words are ignored (tests use that to tag a boot, e.g. `screenshot`).
  * (the UEFI loader already puts the fw_cfg line into bootinfo->cmdline: it is appended only when

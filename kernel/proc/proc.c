@@ -552,11 +552,14 @@ static int boot_round(const char *line, uint32_t mem_pages, int want, int *failu
                                         .max_memory_pages = mem_pages};
             uint64_t t0 = timer_ns();
             int pid = proc_spawn(&a);
-            if (pid < 0)
+            if (pid < 0) {
                 (*failures)++;
-            else
+            } else {
+                /* run= comes from whoever controls the boot: root's files and the network */
+                wasi_ctx_allow_net(proc_get(pid)->wasi, true);
                 printk("proc: started pid %d: %s (spawn %lu us)\n", pid, argv[0],
                        (unsigned long)((timer_ns() - t0) / 1000));
+            }
             pids[nrun++] = pid;
         }
         s = e;

@@ -8,8 +8,7 @@
 
 PROC_SRCS := kernel/proc/platform_kernel.c kernel/proc/platform_kernel_wasi.c kernel/proc/proc.c \
     kernel/proc/walos_ext.c kernel/proc/walos_net.c kernel/proc/svcmgr.c kernel/proc/svcmsg.c
-# the socket calls programs open themselves exist only once wasi/sock_ext.c does
-PROC_SRCS += $(if $(wildcard wasi/sock_ext.c),kernel/proc/platform_kernel_sock.c)
+PROC_SRCS += kernel/proc/platform_kernel_sock.c
 KERNEL_SRCS += $(PROC_SRCS) $(ENGINE_SRCS) $(WASI_SRCS)
 
 PROC_PROGRAMS := $(patsubst tests/qemu/programs/proc/%.c,%,$(wildcard tests/qemu/programs/proc/*.c))

@@ -138,6 +138,7 @@ static int ext_spawn(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem,
         goto out;
     }
     struct proc *child = proc_get(pid);
+    wasi_ctx_allow_net(child->wasi, ctx->net_allowed);   /* a child may use the network iff its parent may */
     for (uint32_t i = 3; i < nfds && !err; i++) {
         plat_handle h = handle_dup(child, self, fds[i]->handle);
         if (h < 0) {
