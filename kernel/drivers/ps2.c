@@ -32,6 +32,7 @@ static struct {
     char ring[64];
     unsigned head, tail;
     bool shift, ctrl;
+    bool extended;     /* the last byte was SC_EXTENDED */
     volatile unsigned long irqs;
 } kbd;
 
@@ -77,6 +78,40 @@ static void write_data(uint8_t v)
     outb(PS2_DATA, v);
 }
 
+/* extended keys that a terminal sends as ESC [ ...: the final bytes after "\x1b[", by make code */
+static const struct {
+    uint8_t code;
+    const char *seq;
+} extended_keys[] = {
+    {0x48, "A"}, {0x50, "B"}, {0x4d, "C"}, {0x4b, "D"}, /* arrows up, down, right, left */
+    {0x47, "H"}, {0x4f, "F"}, {0x53, "3~"},             /* Home, End, Delete */
+};
+
+static void queue(char c)
+{
+    unsigned next = (kbd.head + 1) % sizeof kbd.ring;
+    if (next != kbd.tail) {
+        kbd.ring[kbd.head] = c;
+        kbd.head = next;
+    }
+}
+
+/* an extended make code: its escape sequence, if it has one (others, e.g. keypad Enter and right
+ * Ctrl, read as their unextended twins) */
+static bool queue_extended(uint8_t code)
+{
+    for (unsigned i = 0; i < sizeof extended_keys / sizeof extended_keys[0]; i++) {
+        if (extended_keys[i].code != code)
+            continue;
+        queue('\x1b');
+        queue('[');
+        for (const char *s = extended_keys[i].seq; *s; s++)
+            queue(*s);
+        return true;
+    }
+    return false;
+}
+
 static void keyboard_irq(struct trap_frame *f)
 {
     (void)f;
@@ -84,8 +119,14 @@ static void keyboard_irq(struct trap_frame *f)
         uint8_t sc = inb(PS2_DATA);
         kbd.irqs++;
         uint8_t code = sc & (uint8_t)~SC_RELEASE;
+        bool extended = kbd.extended;
+        kbd.extended = sc == SC_EXTENDED;
         if (sc == SC_EXTENDED)
-            continue; /* the code after it reads as its unextended twin (right Ctrl, keypad Enter) */
+            continue;
+        if (extended && (code == SC_LSHIFT || code == SC_RSHIFT))
+            continue; /* the "fake shifts" around extended keys: not a Shift key */
+        if (extended && !(sc & SC_RELEASE) && queue_extended(code))
+            continue;
         if (code == SC_LSHIFT || code == SC_RSHIFT) {
             kbd.shift = !(sc & SC_RELEASE);
             continue;
@@ -99,11 +140,7 @@ static void keyboard_irq(struct trap_frame *f)
         char c = keymap[kbd.shift][code];
         if (kbd.ctrl && ((c >= 'a' && c <= 'z') || (c >= '@' && c <= '_')))
             c &= 0x1f; /* Ctrl-A .. Ctrl-Z = 1 .. 26 (Ctrl-C is 3, the console's interrupt) */
-        unsigned next = (kbd.head + 1) % sizeof kbd.ring;
-        if (next != kbd.tail) {
-            kbd.ring[kbd.head] = c;
-            kbd.head = next;
-        }
+        queue(c);
     }
     apic_eoi();
 }

@@ -2,8 +2,9 @@
  *
  * ps2_init sets the controller up (first port on, its interrupt on, scancode translation to set 1)
  * and routes IRQ 1 through the IOAPIC; the IRQ handler turns make codes into characters (US layout,
- * Shift; Ctrl with a letter gives its control code, so Ctrl-C is 0x03) and queues them in a small
- * ring that ps2_getc drains (a full ring drops keys).
+ * Shift; Ctrl with a letter gives its control code, so Ctrl-C is 0x03; arrows, Home, End and Delete
+ * give a terminal's ESC [ A/B/C/D/H/F/3~) and queues them in a small ring that ps2_getc drains (a
+ * full ring drops keys).
  * ps2_inject asks the controller to deliver a byte as if the keyboard had sent it (i8042 command
  * 0xd2), which lets the self-test exercise the whole IRQ path without a human. */
 #ifndef KERNEL_DRIVERS_PS2_H
