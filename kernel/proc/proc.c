@@ -594,7 +594,13 @@ int proc_boot(void)
     int rounds = cmdline_value("proc.repeat", val, sizeof val) ? (int)strtol(val, NULL, 10) : 1;
     int total = 0, failures = 0;
     uint64_t ticks0 = timer_ticks();
+    /* proc.bounds=alternate (measurement): odd rounds explicit checks, even rounds guard pages */
+    bool alternate = cmdline_is("proc.bounds", "alternate");
     for (int r = 1; r <= (rounds > 0 ? rounds : 1); r++) {
+        if (alternate) {
+            sched.explicit_checks = r % 2;
+            printk("proc: round %d: %s\n", r, r % 2 ? "explicit bounds checks" : "guard pages");
+        }
         int n = boot_round(line, mem_pages, want, &failures);
         if (!n)
             break;
