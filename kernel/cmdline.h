@@ -24,7 +24,8 @@
  *                  "proc: N passed, N failed"; expect=N  the exit status counted as a pass;
  *                  proc.mem=MIB  their memory limit; proc.repeat=N  run the set N times and
  *                  print frames/heap after each round (leak check); proc.bounds=check  explicit
- *                  bounds checks instead of guard-page memories              (kernel/proc/proc.c)
+ *                  bounds checks instead of guard-page memories (=alternate: odd rounds check,
+ *                  even rounds guard, to compare their speed in one boot)   (kernel/proc/proc.c)
  *   svc=on|off, svc.dir=PATH, svc.time=S  the service manager on test boots, another unit
  *                  directory, a supervision time limit                   (kernel/proc/svcmgr.c)
  *   test=storage-write|storage-read|storage-blk|storage-crash|storage-bench,
