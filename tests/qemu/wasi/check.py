@@ -5,10 +5,12 @@ expected:
     every test of SUITE (../shared/testsuites/wasi/*/*.wasm)
     minus the host's known failures (tests/wasi/known-failures.txt: what walos-run does not pass,
           checked by `make test-wasi`)
-    minus walos's documented differences (tests/qemu/wasi/differences.txt: "suite/test  reason", one a
-          line: what fails inside walos only, each with its reason).
-A test that fails unexpectedly, one that passes although it is listed (the list must stay true), and
-one that never reported, all fail the check. Prints a summary; exit status 0 when the sets match."""
+    minus walos's documented differences (tests/qemu/wasi/differences.txt: "suite/test | EVIDENCE |
+          reason", one a line: what fails inside walos only, each with the text its failure must
+          print and the reason).
+A test that fails unexpectedly, a listed one that fails without its EVIDENCE in its own output (the
+serial text between the previous result line and its own), one that passes although it is listed
+(the list must stay true), and one that never reported, all fail the check. Prints a summary; exit status 0 when the sets match."""
 import glob
 import os
 import re
@@ -29,17 +31,32 @@ def listed(path):
     return out
 
 
+def differences(path):
+    """{name: (evidence, reason)} from differences.txt."""
+    out = {}
+    for line in open(path):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            parts = [p.strip() for p in line.split(" | ")]
+            if len(parts) != 3 or not all(parts):
+                raise SystemExit(f"{path}: bad line (want NAME | EVIDENCE | REASON): {line!r}")
+            out[parts[0]] = (parts[1], parts[2])
+    return out
+
+
 def main():
     log, suite = sys.argv[1], sys.argv[2]
     tests = {os.path.basename(os.path.dirname(w)) + "/" + os.path.basename(w)[:-5]
              for w in glob.glob(os.path.join(suite, "*", "*.wasm"))}
     host_fail = {n for n in listed(os.path.join(ROOT, "tests/wasi/known-failures.txt")) if n in tests}
-    diffs = listed(os.path.join(HERE, "differences.txt"))
+    diffs = differences(os.path.join(HERE, "differences.txt"))
     expected_pass = tests - host_fail - set(diffs)
-    results = {}
+    results, output, start = {}, {}, 0
     text = open(log, encoding="latin-1").read().replace("\r", "")
     for m in re.finditer(r"^wasi: (\S+) (ok|FAIL)(.*)$", text, re.M):
         results[m.group(1)] = (m.group(2), m.group(3).strip())
+        output[m.group(1)] = text[start:m.start()]
+        start = m.end()
     problems = []
     for name in sorted(tests):
         if name not in results:
@@ -51,11 +68,13 @@ def main():
             problems.append(f"{name}: passes inside walos but is listed in {where}")
         elif status == "FAIL" and name in expected_pass:
             problems.append(f"{name}: fails inside walos ({why}) but passes on the host")
+        elif status == "FAIL" and name in diffs and diffs[name][0] not in output[name]:
+            problems.append(f"{name}: fails ({why}) without its documented evidence {diffs[name][0]!r}")
     passed = sum(1 for s, _ in results.values() if s == "ok")
     print(f"wasi-suite: {passed} of {len(tests)} pass inside walos; expected {len(expected_pass)} "
           f"({len(host_fail)} host failures, {len(diffs)} documented walos differences)")
     for name in sorted(diffs):
-        print(f"  difference {name}: {diffs[name]} (walos: {results.get(name, ('none', ''))[1] or 'no result'})")
+        print(f"  difference {name}: {diffs[name][1]} (walos: {results.get(name, ('none', ''))[1] or 'no result'})")
     for p in problems:
         print("  MISMATCH " + p)
     return 1 if problems else 0
