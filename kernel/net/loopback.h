@@ -1,8 +1,9 @@
 /* kernel/net/loopback.h — the loopback interface (127.0.0.1/8).
  *
  * Every stack gets one at net_create, owned by the stack. Frames sent on it are copied into a queue
- * and delivered back into the same stack by the next net_tick (never from inside transmit, so a TCP
- * segment to ourselves never re-enters tcp_output). The queue is bounded (LOOPBACK_QUEUE_MAX frames);
+ * and delivered back into the same stack by net_loopback_flush (the caller's entry point, once its call
+ * returned) or the next net_tick, never from inside transmit, so a TCP segment to ourselves never
+ * re-enters tcp_output. The queue is bounded (LOOPBACK_QUEUE_MAX frames);
  * past it, transmit fails and the sender retransmits later. */
 #ifndef KERNEL_NET_LOOPBACK_H
 #define KERNEL_NET_LOOPBACK_H

@@ -66,6 +66,13 @@ void net_tick(struct net_stack *stack, uint64_t now_ms)
     dns_tick(stack);
 }
 
+int net_loopback_flush(struct net_stack *stack, uint64_t now_ms, int budget)
+{
+    if (now_ms > stack->now_ms)
+        stack->now_ms = now_ms;
+    return loopback_flush(stack, budget);
+}
+
 uint64_t net_now(const struct net_stack *stack)
 {
     return stack->now_ms;

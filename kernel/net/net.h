@@ -60,6 +60,8 @@ struct net_stats {
         tcp_drop_noconn, tcp_drop_syn_backlog, tcp_drop_ooo, tcp_rst_rx, tcp_rst_tx, tcp_challenge_ack, tcp_ack_ratelimited,
         tcp_retransmits, tcp_fast_retransmits, tcp_timeouts, tcp_dupacks, tcp_partial_acks,
         tcp_delayed_acks, tcp_ooo_segments, tcp_window_probes, tcp_keepalive_probes, tcp_icmp_errors;
+    uint64_t tcp_syn_evicted;   /* half-open connections dropped to make room for a new SYN */
+    uint64_t lo_prompt, lo_tick; /* loopback frames delivered by net_loopback_flush / by net_tick */
 };
 
 /* Creates a stack (no interfaces). `seed` seeds its ISN secret and ephemeral ports. NULL on OOM. */
@@ -78,6 +80,14 @@ int net_add_netdev(struct net_stack *stack, struct netdev *dev);
  * frames queued on the loopback interface. Never blocks. Call it every few milliseconds (timer
  * precision and loopback latency are what the caller gives it), and after a burst of input. */
 void net_tick(struct net_stack *stack, uint64_t now_ms);
+
+/* Delivers the frames the stack sent to its own loopback interface, and those their delivery sends
+ * in turn (an echo reply, a SYN,ACK), until none is queued or `budget` frames were delivered (the
+ * rest wait for the next call or net_tick). now_ms advances the clock as net_tick would, without
+ * running timers. Call it where a call into the stack has returned (the kernel: the outermost
+ * netif_unlock), never from inside the stack (a notify callback): that would re-enter a protocol
+ * in the middle of its output. Returns the frames delivered. */
+int net_loopback_flush(struct net_stack *stack, uint64_t now_ms, int budget);
 
 /* The stack's clock as last given to net_tick. */
 uint64_t net_now(const struct net_stack *stack);

@@ -192,6 +192,8 @@ void dhcp_flush(struct net_stack *stack);
 void dns_tick(struct net_stack *stack);
 void dns_flush(struct net_stack *stack);
 void loopback_poll(struct net_stack *stack);
+/* loopback.c: delivers queued frames, and the ones they cause, up to budget (net_loopback_flush). */
+int loopback_flush(struct net_stack *stack, int budget);
 bool udp_port_used(struct net_stack *stack, uint16_t port);
 bool tcp_port_used(struct net_stack *stack, uint16_t port);
 

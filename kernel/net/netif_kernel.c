@@ -15,6 +15,7 @@
 
 #define NETIF_MAX 4
 #define PING_ID 0x7761 /* "wa" */
+#define NETIF_LOOPBACK_BUDGET 64 /* loopback frames delivered per unlock (the rest: next tick) */
 
 static struct {
     struct net_stack *stack;
@@ -38,6 +39,13 @@ bool netif_lock(void)
 
 void netif_unlock(bool saved)
 {
+    /* the outermost unlock: what the call sent to 127.0.0.1 is delivered now, not at the next tick
+     * (ping 127.0.0.1 took 4.5-9.7 ms under TCG); not from inside the stack (re-entry guard) */
+    if (saved && ni.stack && !ni.in_stack) {
+        ni.in_stack = true;
+        net_loopback_flush(ni.stack, now_ms(), NETIF_LOOPBACK_BUDGET);
+        ni.in_stack = false;
+    }
     irq_restore(saved);
 }
 
@@ -246,7 +254,8 @@ void netif_print_stats(void)
     C(tcp_drop_opts), C(tcp_drop_outwin), C(tcp_drop_noconn), C(tcp_drop_syn_backlog), C(tcp_drop_ooo);
     C(tcp_rst_rx), C(tcp_rst_tx), C(tcp_challenge_ack), C(tcp_ack_ratelimited), C(tcp_retransmits);
     C(tcp_fast_retransmits), C(tcp_timeouts), C(tcp_dupacks), C(tcp_partial_acks), C(tcp_delayed_acks);
-    C(tcp_ooo_segments), C(tcp_window_probes), C(tcp_keepalive_probes), C(tcp_icmp_errors);
+    C(tcp_ooo_segments), C(tcp_window_probes), C(tcp_keepalive_probes), C(tcp_icmp_errors), C(tcp_syn_evicted);
+    C(lo_prompt), C(lo_tick);
 #undef C
     printk("\n");
 }

@@ -4,7 +4,9 @@
  * (virtio_net.h, e1000.h), attaches each interface and starts DHCP on the first one. Received frames
  * go into the stack from the drivers' interrupt callbacks (netdev_input, then net_tick). Everything
  * else that calls into the stack or its sockets (sock.h) holds the network lock, which is "interrupts
- * off" on this one-CPU kernel: netif_lock / netif_unlock.
+ * off" on this one-CPU kernel: netif_lock / netif_unlock. The outermost netif_unlock first delivers
+ * what the call sent on the loopback interface (net_loopback_flush), so loopback traffic does not wait
+ * for the tick.
  *
  * Timers: net_tick runs after each received burst and from netif_poll, which whoever waits on the
  * network calls on each wake-up (the 100 Hz tick wakes `sti; hlt`). netif_poll also logs the DHCP
