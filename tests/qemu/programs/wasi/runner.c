@@ -13,7 +13,8 @@
  *   - reads the child's stdout until end of file (at most TEST_TIMEOUT_MS: then it kills the child),
  *     waits for it and compares the status and the stdout prefix.
  * It prints "wasi: NAME ok (N ms)" or "wasi: NAME FAIL why" per test, then
- * "wasi: N passed, N failed" and exits 0 once every test ran (the set of passing tests is judged on the
+ * "wasi: N passed, N failed" and the kernel's free memory before and after (a leak per spawn would
+ * show), and exits 0 once every test ran (the set of passing tests is judged on the
  * host: tests/qemu/wasi/check.py); 2 when it cannot run at all (bad manifest, no "/" preopen). */
 #include <errno.h>
 #include <dirent.h>
@@ -295,6 +296,8 @@ int main(int argc, char **argv)
         printf("wasi: cannot run: %s\n", !manifest ? "manifest unreadable" : "no \"/\" preopen");
         return 2;
     }
+    struct walos_sysinfo before, after;
+    walos_proc_sysinfo(&before);
     char *cursor = manifest;
     struct test t;
     int passed = 0, failed = 0, r;
@@ -321,5 +324,8 @@ int main(int argc, char **argv)
         return 2;
     }
     printf("wasi: %d passed, %d failed\n", passed, failed);
+    walos_proc_sysinfo(&after);
+    printf("wasi: free memory %llu KiB before the tests, %llu KiB after\n",
+           (unsigned long long)before.mem_free / 1024, (unsigned long long)after.mem_free / 1024);
     return 0;
 }
