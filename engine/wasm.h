@@ -345,13 +345,15 @@ uint32_t wasm_exec_backtrace(const wasm_exec *e, struct wasm_frame_info *frames,
  *
  * Measured (2026-11-26, shared 2-core machine under load; min CPU seconds of 3 interleaved runs of
  * each mode): walos-run --bounds=guard / --bounds=check over the ten bench programs (../shared/bench
- * plus memops-bulk): geomean 0.97 (matmul 0.85, memops 0.87, nbody 0.95, fib 0.97, sha256 0.98,
- * qsort 1.00, strmalloc 0.99, interp 1.02, memops-bulk 1.02, sieve 1.06): on a native CPU the
- * check is a compare and a predicted branch, and the difference is within the noise. In the kernel
- * under QEMU TCG (how walos runs here), a memory-heavy loop (sieve + array passes) took 0.65-0.7x
- * the CPU time in guard mode: TCG pays for every guest branch. Defaults: the kernel uses guard
- * mode (kernel switch proc.bounds=check for explicit checks), walos-run explicit checks
- * (--bounds=guard to switch). */
+ * plus memops-bulk): geomean 0.97 (matmul 0.85, memops 0.87 then 1.01 in a second run, nbody
+ * 0.95, fib 0.97, sha256 0.98, qsort 1.00, strmalloc 0.99, interp 1.02, memops-bulk 1.02, sieve
+ * 1.06 and 1.05): a guard load handler is 10 instructions against 13, and on a native CPU the
+ * check is a compare and a well-predicted branch, so the two are within the noise. In the kernel
+ * under QEMU TCG (proc.bounds=alternate, one boot, a sieve + array-pass loop) the rounds took
+ * 56.7/33.9/30.5 s checked and 46.2/40.7/35.7 s guarded: no difference the load lets us see.
+ * Defaults: the kernel uses guard mode (the design's fast path, a few percent on native CPUs, and
+ * its fault path is tested; proc.bounds=check switches), walos-run explicit checks (no signal
+ * handler, no 8 GiB reservations in a host process; --bounds=guard switches). */
 #define WASM_GUARD_RESERVE ((8ULL << 30) + 65536)
 
 bool wasm_exec_fault_in_guard(const wasm_exec *e, uintptr_t addr);
