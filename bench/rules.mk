@@ -64,10 +64,19 @@ $(SYSBENCH_DIR)/%.wasm: bench/sysbench/%.c | deps
 	@mkdir -p $(@D)
 	$(WASM_CC) $(SYSBENCH_WASM_CFLAGS) -o $@ $<
 
+# walos-run linked statically, for the Linux guest: httpd.wasm and sink.wasm under walos-run there are
+# the third HTTP column (the same wasm on Linux's kernel and network stack). Its sources are those of
+# $(BUILD)/walos-run (host/rules.mk, read when the recipe runs), which it is rebuilt after.
+$(SYSBENCH_DIR)/walos-run-static: $(BUILD)/walos-run
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -static -o $@ $(WALOS_RUN_SRCS) $(wildcard wasi/*.c) $(ENGINE_SRCS) $(HOST_LDFLAGS)
+
 $(LINUX_GUEST_DIR)/initramfs.cpio.gz: bench/linux-guest/build-guest bench/linux-guest/init \
-    $(SYSBENCH_DIR)/sysbench $(SYSBENCH_DIR)/hello $(SYSBENCH_DIR)/sink $(wildcard srv/httpd/www/*)
+    $(SYSBENCH_DIR)/sysbench $(SYSBENCH_DIR)/hello $(SYSBENCH_DIR)/sink $(wildcard srv/httpd/www/*) \
+    $(SYSBENCH_DIR)/walos-run-static $(BUILD)/srv/httpd.wasm $(SYSBENCH_DIR)/sink.wasm
 	bench/linux-guest/build-guest $(LINUX_GUEST_DIR) $(SYSBENCH_DIR)/sysbench $(SYSBENCH_DIR)/hello \
-	    $(SYSBENCH_DIR)/sink srv/httpd/www
+	    $(SYSBENCH_DIR)/sink srv/httpd/www $(SYSBENCH_DIR)/walos-run-static $(BUILD)/srv/httpd.wasm \
+	    $(SYSBENCH_DIR)/sink.wasm
 
 .PHONY: bench-sidebyside
 bench-sidebyside: $(SYSBENCH_WASM)
