@@ -29,17 +29,26 @@ static void entry_clear(struct net_stack *stack, struct arp_entry *e)
     memset(e, 0, sizeof(*e));
 }
 
-/* A free slot, else the resolved entry closest to expiry (pending ones are kept: they hold data). */
+/* A free slot, else the pending entry asked for longest (most requests, then the earliest retry;
+ * its datagrams are dropped and counted), else the resolved entry closest to expiry. A host that
+ * answered is worth more than an address that has not: a SYN flood from forged on-link addresses
+ * would otherwise push every real host out of the table (its SYN,ACKs all wait for ARP). */
 static struct arp_entry *alloc_entry(struct net_stack *stack)
 {
-    struct arp_entry *victim = NULL;
+    struct arp_entry *victim = NULL, *stale = NULL;
     for (int i = 0; i < ARP_TABLE_SIZE; i++) {
         struct arp_entry *e = &stack->arp[i];
         if (e->state == ARP_FREE)
             return e;
         if (e->state == ARP_RESOLVED && (!victim || e->expires_ms < victim->expires_ms))
             victim = e;
+        if (e->state == ARP_PENDING &&
+            (!stale || e->requests > stale->requests ||
+             (e->requests == stale->requests && e->expires_ms < stale->expires_ms)))
+            stale = e;
     }
+    if (stale)
+        victim = stale;
     if (victim)
         entry_clear(stack, victim);
     return victim;

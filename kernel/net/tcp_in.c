@@ -135,6 +135,21 @@ static void reset_closed(struct net_stack *stack, const struct ip4_info *info, u
                      true);
 }
 
+/* Frees l's oldest half-open child (control blocks are prepended to stack->tcp_pcbs at allocation,
+ * so the last one in the list is the oldest); false when it has none. */
+static bool evict_oldest_half_open(struct tcp_pcb *l)
+{
+    struct tcp_pcb *oldest = NULL;
+    for (struct tcp_pcb *p = l->stack->tcp_pcbs; p; p = p->next)
+        if (p->listener == l && !p->in_accept_queue && p->state == TCP_SYN_RECEIVED)
+            oldest = p;
+    if (!oldest)
+        return false;
+    l->stack->stats.tcp_syn_evicted++;
+    tcp_pcb_gone(oldest, NET_ERR_TIMEOUT); /* silently: its SYN may well be forged */
+    return true;
+}
+
 /* RFC 9293 3.10.7.2: LISTEN. */
 static void listen_input(struct tcp_pcb *l, const struct ip4_info *info, uint16_t sport,
                          const struct tcp_seg *seg)
@@ -149,8 +164,16 @@ static void listen_input(struct tcp_pcb *l, const struct ip4_info *info, uint16_
     }
     if (!(seg->flags & TCP_SYN) || info->broadcast)
         return; /* RFC 1122 4.2.3.10: a SYN to a broadcast address is ignored */
-    /* SYN flood bound: at most `backlog` half-open and `backlog` unaccepted children */
-    if (l->syn_pending >= l->backlog || l->accept_len >= l->backlog) {
+    /* SYN flood bound: at most `backlog` half-open and `backlog` unaccepted children. A full SYN
+     * queue makes room by dropping its oldest half-open child (RFC 4987 3.4, "dropping the oldest
+     * SYN-RECEIVED"): a real client's SYN is taken at once and completes unless `backlog` more SYNs
+     * arrive within its round trip, where refusing new SYNs kept it out until the flood's children
+     * timed out (12-20 s under TCG). */
+    if (l->accept_len >= l->backlog) {
+        stack->stats.tcp_drop_syn_backlog++;
+        return;
+    }
+    if (l->syn_pending >= l->backlog && !evict_oldest_half_open(l)) {
         stack->stats.tcp_drop_syn_backlog++;
         return;
     }
