@@ -104,6 +104,12 @@ struct proc *proc_get(int pid)
 
 void proc_event(void) { sched.events++; }
 
+void proc_wake(struct proc *p)
+{
+    if (p)
+        p->wakes++;
+}
+
 int proc_max_pid(void) { return sched.next_pid; }
 
 void proc_block_until(uint64_t deadline_ns)
@@ -114,6 +120,7 @@ void proc_block_until(uint64_t deadline_ns)
     if (deadline_ns < p->deadline)
         p->deadline = deadline_ns;
     p->block_events = sched.events;
+    p->block_wakes = p->wakes;
 }
 
 /* the timer's tick hook (IRQ context): ask the running exec to yield at its next safepoint */
@@ -435,8 +442,11 @@ static void wake_blocked(void)
     uint64_t now = timer_ns();
     for (int i = 0; i < PROC_MAX; i++) {
         struct proc *p = &sched.procs[i];
-        if (p->state == PROC_BLOCKED && (now >= p->deadline || p->block_events != sched.events))
+        if (p->state == PROC_BLOCKED &&
+            (now >= p->deadline || p->block_events != sched.events || p->block_wakes != p->wakes)) {
             p->state = PROC_READY;
+            p->unparks++;
+        }
     }
 }
 
@@ -576,6 +586,8 @@ static int boot_round(const char *line, uint32_t mem_pages, int want, int *failu
             ours |= pids[k] == p->pid;
         printk("proc: pid %d (%s) exited with status %d, cpu %lu ms\n", p->pid, p->name, p->status,
                p->cpu_ns / 1000000);
+        if (cmdline_is("proc.unparks", "on")) /* tests of targeted wake-ups (net-sock-wake) */
+            printk("proc: pid %d unparked %lu times\n", p->pid, p->unparks);
         if (ours && p->status != want)
             (*failures)++;
         proc_reap(p);

@@ -57,6 +57,9 @@ struct proc {
     uint64_t cpu_ns;           /* time spent running */
     uint64_t deadline;         /* blocked: wake at this monotonic ns (PROC_NO_DEADLINE: none) */
     uint64_t block_events;     /* blocked: the event count when it blocked */
+    uint64_t wakes;            /* bumped by proc_wake (this process only) */
+    uint64_t block_wakes;      /* blocked: wakes when it blocked */
+    uint64_t unparks;          /* times it went from blocked to ready (proc.unparks=on prints it) */
     bool waiting;              /* parked in walos_proc wait (the call is retried) */
     bool kill_pending;         /* killed while running (from its own host call): ends at the yield */
     int32_t kill_status;
@@ -102,6 +105,10 @@ void proc_reap(struct proc *p);
 void proc_block_until(uint64_t deadline_ns);
 /* Something a blocked process may wait for happened (input, pipe, exit): retry the blocked ones. */
 void proc_event(void);
+/* Something p waits for happened (its socket, its DNS answer): retry p only, if it is blocked or
+ * about to block (a wake between its proc_block_until and its parking is not lost). Interrupts-off
+ * context is fine (the network's receive path); p NULL does nothing. */
+void proc_wake(struct proc *p);
 
 /* Adds a function the scheduler calls on every pass, in the order added (the service manager's
  * supervision, the network's timers); it returns true while it still has work, which keeps proc_run
