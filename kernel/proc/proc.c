@@ -341,6 +341,8 @@ fail:
 
 static void proc_exit(struct proc *p, int32_t status)
 {
+    if (cmdline_is("proc.unparks", "on")) /* tests of targeted wake-ups (net-sock-wake) */
+        printk("proc: pid %d (%s) unparked %lu times\n", p->pid, p->name, p->unparks);
     p->status = status;
     p->state = PROC_ZOMBIE;
     proc_free_resources(p);
@@ -586,8 +588,6 @@ static int boot_round(const char *line, uint32_t mem_pages, int want, int *failu
             ours |= pids[k] == p->pid;
         printk("proc: pid %d (%s) exited with status %d, cpu %lu ms\n", p->pid, p->name, p->status,
                p->cpu_ns / 1000000);
-        if (cmdline_is("proc.unparks", "on")) /* tests of targeted wake-ups (net-sock-wake) */
-            printk("proc: pid %d unparked %lu times\n", p->pid, p->unparks);
         if (ours && p->status != want)
             (*failures)++;
         proc_reap(p);
