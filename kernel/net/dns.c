@@ -172,7 +172,22 @@ struct dns_query {
     uint64_t deadline_ms;     /* over TCP: give up then */
     uint8_t tcp_buf[DNS_MAX_UDP + 2];
     char name[DNS_MAX_NAME + 1];
+    dns_notify_fn notify;     /* dns_set_notify */
+    void *notify_arg;
 };
+
+static void query_notify(struct dns_query *q)
+{
+    if (q->notify)
+        q->notify(q->notify_arg);
+}
+
+/* the TCP connection's readiness callback: inside the stack, so only tells the waiter, which then
+ * polls (tcp_step) */
+static void query_tcp_notify(void *arg)
+{
+    query_notify(arg);
+}
 
 struct dns_client {
     struct dns_query q[DNS_MAX_QUERIES];
@@ -203,6 +218,8 @@ static void query_recv(void *arg, struct netbuf *nb)
         } else if (r == NET_ERR_NOTFOUND) {
             q->result = NET_ERR_NOTFOUND;
         }
+        if (q->result != NET_ERR_WOULDBLOCK)
+            query_notify(q);
     }
     netbuf_free(nb);
 }
@@ -211,8 +228,10 @@ static void query_release(struct dns_query *q)
 {
     if (q->pcb)
         udp_free(q->pcb);
-    if (q->tcp)
+    if (q->tcp) {
+        tcp_set_notify(q->tcp, NULL, NULL);
         tcp_abort(q->tcp);
+    }
     memset(q, 0, sizeof(*q));
 }
 
@@ -303,6 +322,7 @@ int dns_resolve_start_tcp(struct net_stack *stack, const char *name, uint32_t se
         q->tcp = NULL;
         return err;
     }
+    tcp_set_notify(q->tcp, query_tcp_notify, q);
     q->used = true;
     q->result = NET_ERR_WOULDBLOCK;
     q->id = (uint16_t)net_random(stack);
@@ -368,6 +388,14 @@ void dns_resolve_cancel(struct net_stack *stack, int handle)
         query_release(&stack->dns->q[handle]);
 }
 
+void dns_set_notify(struct net_stack *stack, int handle, dns_notify_fn fn, void *arg)
+{
+    if (!stack->dns || handle < 0 || handle >= DNS_MAX_QUERIES || !stack->dns->q[handle].used)
+        return;
+    stack->dns->q[handle].notify = fn;
+    stack->dns->q[handle].notify_arg = arg;
+}
+
 void dns_tick(struct net_stack *stack)
 {
     if (!stack->dns)
@@ -376,14 +404,18 @@ void dns_tick(struct net_stack *stack)
         struct dns_query *q = &stack->dns->q[h];
         if (q->used && q->tcp) {
             tcp_step(stack, q);
+            if (q->result != NET_ERR_WOULDBLOCK)
+                query_notify(q); /* answered or given up: its waiter collects it */
             continue;
         }
         if (!q->used || q->result != NET_ERR_WOULDBLOCK || q->next_ms > stack->now_ms)
             continue;
-        if (q->tries >= DNS_TRIES)
+        if (q->tries >= DNS_TRIES) {
             q->result = NET_ERR_TIMEOUT;
-        else
+            query_notify(q);
+        } else {
             send_query(stack, q);
+        }
     }
 }
 

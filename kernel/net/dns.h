@@ -57,4 +57,11 @@ int dns_resolve_poll(struct net_stack *stack, int handle, uint32_t *addr_out);
 /* Abandons a query. */
 void dns_resolve_cancel(struct net_stack *stack, int handle);
 
+/* Calls fn(arg) from inside the stack whenever the query may have progressed: its answer (or
+ * NXDOMAIN) arrived, its TCP connection moved, it timed out. Then dns_resolve_poll (outside the
+ * callback) moves it on or reports. Like tcp_notify_fn, fn must not call into the stack; spurious
+ * calls happen. Cleared when the query is released. fn NULL turns it off. */
+typedef void (*dns_notify_fn)(void *arg);
+void dns_set_notify(struct net_stack *stack, int handle, dns_notify_fn fn, void *arg);
+
 #endif

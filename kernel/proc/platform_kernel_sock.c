@@ -9,8 +9,12 @@
  *
  * A struct ksock wraps one struct sock with what the WASI view adds: whether a blocking connect is
  * being repeated by wasi/ (so its own repeat answers success, not EISCONN), listening, and the
- * options that have no effect on this stack but read back as set. Every sock has the same readiness
- * callback, `wake`: it bumps the scheduler's event count, and every parked process retries. */
+ * options that have no effect on this stack but read back as set, and who waits on it: a process that
+ * parks on a socket (a blocking call, or poll_oneoff finding it not ready: ksock_poll) is put on the
+ * socket's wait list, and the socket's readiness callback, `wake`, wakes exactly those processes
+ * (proc_wake) and empties the list (a retried call that must wait again puts itself back). When more
+ * than KSOCK_WAITERS processes wait on one socket, the callback wakes every parked process instead
+ * (proc_event), as it did for every socket before. */
 #include "kernel/proc/platform_kernel_sock.h"
 
 #include "kernel/arch/x86_64/timer.h"
@@ -26,7 +30,9 @@
 
 #define LISTEN_BACKLOG_MAX 128
 #define DGRAM_MAX 65507          /* largest UDP payload over IPv4 */
-#define DNS_POLL_NS 10000000ull  /* a parked getaddrinfo looks at its query every 10 ms */
+#define DNS_ADDR_POLL_NS 50000000ull /* a getaddrinfo waiting for DHCP looks every 50 ms */
+#define DNS_SAFETY_NS 1000000000ull /* a parked getaddrinfo, woken by its answer, also looks each 1 s */
+#define KSOCK_WAITERS 8          /* processes remembered per socket (more: wake every parked one) */
 #define DNS_PENDING 8            /* getaddrinfo calls waiting for their answer */
 #define DNS_ADDR_WAIT_NS 20000000000ull /* a lookup made before DHCP is done waits this long for it */
 #define NAME_MAX_LEN 256
@@ -37,9 +43,12 @@ struct ksock {
     bool listening;
     bool connecting;           /* a blocking connect is in progress: wasi/ repeats the call */
     bool reuseaddr, keepalive, broadcast; /* read back by get_option */
+    int waiters[KSOCK_WAITERS]; /* pids parked on this socket (0: free); guarded by the network lock */
+    bool waiters_overflow;     /* someone did not fit: the next wake wakes everybody */
 };
 
-/* one getaddrinfo waiting for the DNS client: the process repeats the call (PLAT_WOULD_BLOCK) */
+/* one getaddrinfo waiting for the DNS client: the process repeats the call (PLAT_WOULD_BLOCK); the
+ * query's completion callback (dns_set_notify) wakes it */
 struct dns_pending {
     int pid;                   /* 0: free */
     int query;                 /* dns_resolve_start handle; -1: waiting for the interface's address */
@@ -51,19 +60,48 @@ static struct {
     struct dns_pending dns[DNS_PENDING];
 } ks;
 
-/* the readiness callback of every socket: runs inside the stack (receive interrupt or net_tick) */
+/* the readiness callback of every socket (arg: its ksock): runs inside the stack (receive interrupt,
+ * net_tick, or a loopback flush), never calls into it */
 static void wake(void *arg)
 {
-    (void)arg;
-    proc_event();
+    struct ksock *k = arg;
+    if (!k || k->waiters_overflow) {
+        if (k)
+            k->waiters_overflow = false;
+        proc_event();
+    }
+    if (!k)
+        return;
+    for (int i = 0; i < KSOCK_WAITERS && k->waiters[i]; i++) {
+        proc_wake(proc_get(k->waiters[i]));
+        k->waiters[i] = 0;
+    }
 }
 
-/* Parks the current process until the next event (the lock is held: no wake-up is lost), or EAGAIN
- * for a non-blocking handle. */
-static int would_block(uint16_t fdflags)
+/* Puts the current process on k's wait list (lock held). */
+static void wait_on(struct ksock *k)
+{
+    struct proc *p = proc_current();
+    if (!p)
+        return;
+    for (int i = 0; i < KSOCK_WAITERS; i++) {
+        if (k->waiters[i] == p->pid)
+            return;
+        if (!k->waiters[i]) {
+            k->waiters[i] = p->pid;
+            return;
+        }
+    }
+    k->waiters_overflow = true;
+}
+
+/* Parks the current process until k's next readiness change (the lock is held: no wake-up is lost),
+ * or EAGAIN for a non-blocking handle. */
+static int would_block(struct ksock *k, uint16_t fdflags)
 {
     if (fdflags & WASI_FDFLAG_NONBLOCK)
         return WASI_EAGAIN;
+    wait_on(k);
     proc_block_until(PROC_NO_DEADLINE);
     return PLAT_WOULD_BLOCK;
 }
@@ -109,7 +147,7 @@ static int ksock_new(bool stream, struct ksock **out)
         return err;
     }
     k->stream = stream;
-    sock_set_notify(k->sock, wake, NULL);
+    sock_set_notify(k->sock, wake, k);
     *out = k;
     return WASI_ESUCCESS;
 }
@@ -122,8 +160,7 @@ void ksock_close(struct ksock *k)
     sock_set_notify(k->sock, NULL, NULL);
     sock_close(k->sock);
     netif_unlock(on);
-    kfree(k);
-    proc_event(); /* nothing waits on a closed socket, but a peer's state may have changed */
+    kfree(k); /* nothing waits on a closed socket; a peer's callback tells its own waiters */
 }
 
 uint8_t ksock_filetype(const struct ksock *k)
@@ -146,6 +183,8 @@ void ksock_poll(struct ksock *k, struct plat_pollfd *f)
                                                a failed connect shows as writable with SO_ERROR set */
     f->ready = (uint8_t)(f->want & ready);
     f->hangup = (r & SOCK_POLL_HUP) != 0;
+    if (!f->ready)
+        wait_on(k); /* poll_oneoff may park on it (if nothing else is ready: else a spurious wake) */
 }
 
 /* ---- transfers ---------------------------------------------------------------------------------- */
@@ -165,7 +204,7 @@ static int recv_locked(struct ksock *k, uint16_t fdflags, const struct plat_iove
             if (err == WASI_EAGAIN && *n_out)
                 break;
             if (err == WASI_EAGAIN)
-                return want ? would_block(fdflags) : WASI_ESUCCESS;
+                return want ? would_block(k, fdflags) : WASI_ESUCCESS;
             if (err)
                 return *n_out ? WASI_ESUCCESS : err;
             *n_out += got;
@@ -190,7 +229,7 @@ static int recv_locked(struct ksock *k, uint16_t fdflags, const struct plat_iove
     if (count != 1)
         kfree(tmp);
     if (err == WASI_EAGAIN)
-        return would_block(fdflags);
+        return would_block(k, fdflags);
     if (err)
         return err;
     *n_out = got;
@@ -217,7 +256,7 @@ static int send_locked(struct ksock *k, uint16_t fdflags, const struct plat_iove
             if (err == WASI_EAGAIN && *n_out)
                 break;
             if (err == WASI_EAGAIN)
-                return would_block(fdflags);
+                return would_block(k, fdflags);
             if (err)
                 return *n_out ? WASI_ESUCCESS : err;
             *n_out += sent;
@@ -239,7 +278,7 @@ static int send_locked(struct ksock *k, uint16_t fdflags, const struct plat_iove
     }
     int err = ip ? sock_sendto(k->sock, src, total, ip, port, n_out) : sock_send(k->sock, src, total, n_out);
     kfree(tmp);
-    return err == WASI_EAGAIN ? would_block(fdflags) : err;
+    return err == WASI_EAGAIN ? would_block(k, fdflags) : err;
 }
 
 int ksock_read(struct ksock *k, uint16_t fdflags, const struct plat_iovec *iov, size_t count,
@@ -276,9 +315,9 @@ int plat_sock_accept(plat_handle listener, uint16_t fdflags, plat_handle *out)
     bool on = netif_lock();
     err = sock_accept(k->sock, &n->sock);
     if (err == WASI_EAGAIN)
-        err = would_block(lflags);
+        err = would_block(k, lflags);
     else if (!err)
-        sock_set_notify(n->sock, wake, NULL);
+        sock_set_notify(n->sock, wake, n);
     netif_unlock(on);
     if (err) {
         kfree(n);
@@ -321,8 +360,8 @@ int plat_sock_shutdown(plat_handle h, uint8_t how)
         return err;
     bool on = netif_lock();
     err = sock_shutdown(k->sock, how);
+    wake(k); /* a process sharing this socket and parked on it sees the end */
     netif_unlock(on);
-    proc_event();
     return err;
 }
 
@@ -394,7 +433,7 @@ int plat_sock_connect(plat_handle h, const struct plat_sockaddr *addr)
             k->connecting = false;
         } else {
             k->connecting = true; /* wasi/ repeats this call once woken */
-            err = would_block(fdflags);
+            err = would_block(k, fdflags);
         }
     } else if (err == WASI_EISCONN && k->connecting) {
         k->connecting = false;
@@ -609,6 +648,14 @@ static struct dns_pending *dns_slot(int pid, const char *name)
     return free_slot;
 }
 
+/* the query's completion callback (dns_set_notify): inside the stack; wakes the process that asked */
+static void dns_wake(void *arg)
+{
+    struct dns_pending *d = arg;
+    if (d->pid)
+        proc_wake(proc_get(d->pid));
+}
+
 /* The DNS server: the kernel command line's `net.dns=A.B.C.D` (UDP) or `net.dns=tcp:A.B.C.D` (TCP,
  * RFC 7766: QEMU's user network with restrict=on forwards only TCP, through guestfwd), else the one
  * DHCP offered. False when there is none. */
@@ -659,7 +706,7 @@ static int resolve_locked(const char *name, uint32_t *ip_out)
             d->pid = 0;
             return WASI_EAI_AGAIN;
         }
-        proc_block_until(timer_ns() + DNS_POLL_NS);
+        proc_block_until(timer_ns() + DNS_ADDR_POLL_NS);
         return PLAT_WOULD_BLOCK;
     }
     if (d->query < 0) {
@@ -669,10 +716,11 @@ static int resolve_locked(const char *name, uint32_t *ip_out)
             return q == NET_ERR_INVAL ? WASI_EAI_NONAME : WASI_EAI_AGAIN;
         }
         d->query = q;
+        dns_set_notify(stack, q, dns_wake, d);
     }
     int err = dns_resolve_poll(stack, d->query, ip_out);
     if (err == NET_ERR_WOULDBLOCK) {
-        proc_block_until(timer_ns() + DNS_POLL_NS);
+        proc_block_until(timer_ns() + DNS_SAFETY_NS); /* dns_wake wakes it: no 10 ms re-checks */
         return PLAT_WOULD_BLOCK;
     }
     d->pid = 0; /* the query is released */

@@ -7,15 +7,19 @@
  *
  * Locking: every call into the stack holds the network lock (netif_lock: interrupts off), so a
  * check for readiness and the proc_block_until that follows it cannot miss a wake-up: the stack's
- * readiness callback (sock_set_notify, run from the receive interrupt or net_tick) calls proc_event.
+ * readiness callback (sock_set_notify, run from the receive interrupt, net_tick or a loopback flush)
+ * calls proc_wake for each process on the socket's wait list.
  * Blocking: a blocking handle whose operation cannot progress parks the current process
  * (proc_block_until) and answers PLAT_WOULD_BLOCK; a WASI_FDFLAG_NONBLOCK handle answers WASI_EAGAIN.
  * IPv6 gives WASI_EAFNOSUPPORT (the stack is IPv4 only).
  * Names (plat_getaddrinfo): dotted quads and "localhost" answer at once; other names go to the DNS
  * server of the kernel command line, `net.dns=A.B.C.D` (UDP) or `net.dns=tcp:A.B.C.D` (TCP, RFC 7766:
  * QEMU's restrict=on user network forwards only TCP), else the one DHCP offered; the caller is parked
- * (and woken every 10 ms to look) until the answer, NXDOMAIN (WASI_EAI_NONAME) or the resolver's
- * timeout (WASI_EAI_AGAIN); a lookup made before DHCP has bound waits up to 20 s for it. */
+ * until the answer, NXDOMAIN (WASI_EAI_NONAME) or the resolver's timeout (WASI_EAI_AGAIN), woken by
+ * the query's own callback (dns_set_notify; a 1 s safety re-check besides); a lookup made before
+ * DHCP has bound looks every 50 ms, up to 20 s, for the address.
+ * Wake-ups: a process parked on a socket (blocking call, or poll_oneoff) is woken only by that
+ * socket's readiness changes (a per-socket wait list), not by every network event. */
 #ifndef KERNEL_PROC_PLATFORM_KERNEL_SOCK_H
 #define KERNEL_PROC_PLATFORM_KERNEL_SOCK_H
 

@@ -7,8 +7,8 @@
  * (name, signature, handler), as kernel/proc/walos_ext.c.
  *
  * Echo: a call sends the request and parks the process; the stack's echo-notify hook (called from
- * the receive path, interrupts off) stamps the arrival time on the waiter and raises a scheduler
- * event, so the retried call finds the reply at once. Waiters live in one table indexed by nothing
+ * the receive path, interrupts off) stamps the arrival time on the waiter and wakes it (proc_wake),
+ * so the retried call finds the reply at once. Waiters live in one table indexed by nothing
  * but a linear search on pid (at most PROC_MAX processes wait at once). The ICMP identifier of a
  * process is 0x8000 | pid, so two pinging processes never take each other's replies, and the
  * kernel's own gateway ping (0x7761) is apart. */
@@ -240,10 +240,11 @@ static void echo_arrived(void *arg, uint16_t id, uint16_t seq)
     (void)arg;
     for (int i = 0; i < PROC_MAX; i++) {
         struct echo_waiter *w = &wn.waiters[i];
-        if (w->pid && w->id == id && w->seq == seq && !w->arrival_ns)
+        if (w->pid && w->id == id && w->seq == seq && !w->arrival_ns) {
             w->arrival_ns = timer_ns();
+            proc_wake(proc_get(w->pid)); /* only the pinging process */
+        }
     }
-    proc_event();
 }
 
 /* lock held */

@@ -1,17 +1,20 @@
 /* ping — sends ICMP echo requests through walos_net_echo (sdk/walos_net.h) and prints the replies and
  * a summary the way Linux iputils ping does:
  *
- *   ping [-c COUNT] [-i INTERVAL] [-W TIMEOUT] [-s SIZE] A.B.C.D
+ *   ping [-c COUNT] [-i INTERVAL] [-W TIMEOUT] [-s SIZE] HOST
  *
  * COUNT requests (default: until Ctrl-C), one every INTERVAL seconds (default 1, at least 0.2), each
  * waiting up to TIMEOUT seconds (default 1) for its reply; SIZE payload bytes (default 56, 8..1472).
- * HOST is a dotted IPv4 address (no name resolution). Exit status: 0 when at least one reply came, 1
- * when none did, 2 on an error (bad usage, network unreachable). */
+ * HOST is a dotted IPv4 address or a name, resolved once with sock_getaddrinfo (the WasmEdge socket
+ * extension, sdk/wasmedge_socket.h: the process needs allow-net, which the shell passes on).
+ * Exit status: 0 when at least one reply came, 1 when none did, 2 on an error (bad usage, unknown
+ * name, network unreachable). */
 #include <stdint.h>
 
 #include "netutil.h"
 #include "prog.h"
 #include "sdk/walos_net.h"
+#include "sdk/wasmedge_socket.h"
 
 struct ping_stats {
     unsigned sent, received;
@@ -31,8 +34,43 @@ static double sqrt_newton(double x)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: ping [-c COUNT] [-i INTERVAL] [-W TIMEOUT] [-s SIZE] A.B.C.D\n");
+    fprintf(stderr, "usage: ping [-c COUNT] [-i INTERVAL] [-W TIMEOUT] [-s SIZE] HOST\n");
     return 2;
+}
+
+/* The IPv4 address of name (getaddrinfo's first IPv4 answer); 0 or the WASI/WasmEdge error. */
+static uint32_t resolve(const char *name, uint32_t *ip_out)
+{
+    wasmedge_addrinfo hints = {.family = WASMEDGE_AF_INET4, .socktype = WASMEDGE_SOCK_DGRAM};
+    wasmedge_addrinfo res;
+    uint8_t data[26];
+    wasmedge_sockaddr sa = {.sa_data_len = sizeof data, .sa_data = data};
+    memset(&res, 0, sizeof res);
+    res.addr = &sa;
+    wasmedge_addrinfo *first = &res;
+    uint32_t n = 0;
+    uint32_t e = wasmedge_sock_getaddrinfo(name, (uint32_t)strlen(name), "", 0, &hints, &first, 1, &n);
+    if (e)
+        return e;
+    if (n < 1 || res.family != WASMEDGE_AF_INET4 || sa.sa_data_len < 6)
+        return WASMEDGE_EAI_NODATA;
+    *ip_out = (uint32_t)data[2] << 24 | (uint32_t)data[3] << 16 | (uint32_t)data[4] << 8 | data[5];
+    return 0;
+}
+
+static const char *resolve_error(uint32_t e)
+{
+    switch (e) {
+    case WASMEDGE_EAI_NONAME:
+    case WASMEDGE_EAI_NODATA:
+        return "Name or service not known";
+    case WASMEDGE_EAI_AGAIN:
+        return "Temporary failure in name resolution";
+    case __WASI_ERRNO_ACCES:
+        return "name resolution not allowed (no allow-net)";
+    default:
+        return "name resolution failed";
+    }
 }
 
 static void print_summary(const char *host, const struct ping_stats *st, uint64_t elapsed_ns)
@@ -86,11 +124,16 @@ int main(int argc, char **argv)
     const char *host = argv[optind];
     uint32_t dst;
     if (!netutil_parse_ip(host, &dst)) {
-        fprintf(stderr, "ping: %s: not a dotted IPv4 address (name resolution is not supported)\n", host);
-        return 2;
+        uint32_t e = resolve(host, &dst);
+        if (e) {
+            fprintf(stderr, "ping: %s: %s (error %u)\n", host, resolve_error(e), (unsigned)e);
+            return 2;
+        }
     }
+    char dst_str[16];
+    netutil_ip_str(dst, dst_str);
     setvbuf(stdout, NULL, _IOLBF, 0);
-    printf("PING %s (%s) %ld(%ld) bytes of data.\n", host, host, size, size + 28);
+    printf("PING %s (%s) %ld(%ld) bytes of data.\n", host, dst_str, size, size + 28);
     struct ping_stats st = {.min_ns = UINT64_MAX};
     uint64_t start = netutil_now_ns(), interval_ns = (uint64_t)(interval_s * 1e9);
     uint32_t timeout_ms = (uint32_t)(timeout_s * 1000);
@@ -105,7 +148,7 @@ int main(int argc, char **argv)
             break;
         }
         if (err == __WASI_ERRNO_TIMEDOUT) {
-            printf("no answer from %s: icmp_seq=%ld\n", host, seq);
+            printf("no answer from %s: icmp_seq=%ld\n", dst_str, seq);
         } else if (err) {
             errno = err;
             fprintf(stderr, "ping: %s: %s\n", host, strerror(errno));

@@ -9,7 +9,8 @@ anything but a standard query; stops when the guest closes the connection."""
 import struct
 import sys
 
-NAMES = {"walos.test": "10.1.2.3", "www.walos.test": "10.1.2.4"}
+NAMES = {"walos.test": "10.1.2.3", "www.walos.test": "10.1.2.4",
+         "gateway.walos.test": "10.0.2.2"}  # QEMU's user-net gateway: answers ping (net-ping-names)
 
 
 def read_exact(f, n):

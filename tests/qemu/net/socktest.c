@@ -15,8 +15,14 @@
  * endpoint on 7301) and exits without closing them; `socktest watch` (net-httpd-sockleak.test) first
  * waits until the stack lists them as owned (walos_net sockets, sdk/walos_net.h), then until the
  * leaker's exit has given every one of them back: no PCB stays owned, the listener and the UDP
- * endpoint are gone. */
+ * endpoint are gone.
+ *
+ * `socktest pingpong N PORT` (net-sock-wake.test) makes N one-byte round trips between two of its own
+ * sockets over 127.0.0.1 (thousands of socket events), then connects to 127.0.0.1:PORT, where a
+ * parked `nc -s` waits in accept, and prints what that sends: the parked process must have been
+ * woken by its own socket only. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wasi/api.h>
 
@@ -333,8 +339,61 @@ static int watch(void)
     return 0;
 }
 
+static int pingpong(long rounds, uint32_t port)
+{
+    uint32_t l = open_sock(WASMEDGE_SOCK_STREAM), c = open_sock(WASMEDGE_SOCK_STREAM);
+    wasmedge_address lo = {loop_ip, 4};
+    __wasi_fd_t s;
+    if (!l || !c || wasmedge_sock_bind(l, &lo, 7500) || wasmedge_sock_listen(l, 4) ||
+        wasmedge_sock_connect(c, &lo, 7500) || __wasi_sock_accept(l, 0, &s)) {
+        printf("socktest: pingpong: FAIL setting up\n");
+        return 1;
+    }
+    for (long i = 0; i < rounds; i++) {
+        uint8_t b = (uint8_t)i, got = 0;
+        __wasi_ciovec_t w = {&b, 1};
+        __wasi_iovec_t r = {&got, 1};
+        __wasi_size_t n = 0;
+        __wasi_roflags_t ro;
+        int bad = __wasi_sock_send(c, &w, 1, 0, &n) || n != 1 || __wasi_sock_recv(s, &r, 1, 0, &n, &ro) ||
+                  n != 1 || got != b;
+        w.buf = &got;
+        bad = bad || __wasi_sock_send(s, &w, 1, 0, &n) || n != 1 || __wasi_sock_recv(c, &r, 1, 0, &n, &ro) ||
+              n != 1 || got != b;
+        if (bad) {
+            printf("socktest: pingpong: FAIL at round %ld\n", i);
+            return 1;
+        }
+    }
+    printf("socktest: pingpong: %ld round trips\n", rounds);
+    (void)__wasi_fd_close(c);
+    (void)__wasi_fd_close(s);
+    (void)__wasi_fd_close(l);
+    uint32_t k = open_sock(WASMEDGE_SOCK_STREAM);
+    char buf[64] = {0};
+    size_t have = 0;
+    if (!k || wasmedge_sock_connect(k, &lo, port)) {
+        printf("socktest: pingpong: FAIL connecting to %u\n", (unsigned)port);
+        return 1;
+    }
+    for (;;) {
+        __wasi_iovec_t r = {(uint8_t *)buf + have, sizeof buf - 1 - have};
+        __wasi_size_t n = 0;
+        __wasi_roflags_t ro;
+        if (__wasi_sock_recv(k, &r, 1, 0, &n, &ro) || n == 0 || have + n >= sizeof buf - 1)
+            break;
+        have += n;
+    }
+    buf[have && buf[have - 1] == '\n' ? have - 1 : have] = 0;
+    printf("socktest: pingpong: port %u said \"%s\"\n", (unsigned)port, buf);
+    (void)__wasi_fd_close(k);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 3 && !strcmp(argv[1], "pingpong"))
+        return pingpong(atol(argv[2]), (uint32_t)atol(argv[3]));
     if (argc > 1 && !strcmp(argv[1], "leak"))
         return leak();
     if (argc > 1 && !strcmp(argv[1], "watch"))

@@ -634,6 +634,11 @@ static bool dns_serve(void *arg)
     return false;
 }
 
+static void count_dns_notify(void *arg)
+{
+    ++*(int *)arg;
+}
+
 static void test_dns_resolver(void)
 {
     setup(17);
@@ -642,9 +647,12 @@ static void test_dns_resolver(void)
     CHECK_EQ(sock_bind(d.s, 0, 53), SOCK_OK);
     int h = dns_resolve_start(A, "walos.test", IP_B);
     CHECK(h >= 0);
+    int notified = 0;
+    dns_set_notify(A, h, count_dns_notify, &notified);
     uint32_t addr = 0;
     CHECK_EQ(dns_resolve_poll(A, h, &addr), NET_ERR_WOULDBLOCK);
     fakelink_run(&L, dns_serve, &d, 20);
+    CHECK_EQ(notified, 1); /* the answer woke the waiter: no need to poll on a timer */
     CHECK_EQ(dns_resolve_poll(A, h, &addr), NET_OK);
     CHECK_EQ(addr, IP_B);
     CHECK_EQ(dns_resolve_poll(A, h, &addr), NET_ERR_INVAL); /* released */
@@ -652,7 +660,10 @@ static void test_dns_resolver(void)
     d.silent = true;
     d.answered = 0;
     h = dns_resolve_start(A, "walos.test", IP_B);
+    notified = 0;
+    dns_set_notify(A, h, count_dns_notify, &notified);
     fakelink_run(&L, dns_serve, &d, DNS_RETRY_MS * DNS_TRIES + 100);
+    CHECK_EQ(notified, 1); /* the timeout too */
     CHECK_EQ(dns_resolve_poll(A, h, &addr), NET_ERR_TIMEOUT);
     CHECK_EQ(A->stats.udp_tx, 1 + DNS_TRIES);
     h = dns_resolve_start(A, "left.open", IP_B); /* released by net_destroy */
