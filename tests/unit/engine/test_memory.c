@@ -5,7 +5,9 @@
  *     guard region becomes the trap "out of bounds memory access" through host/guard_posix.c, with
  *     the same message and backtrace as the explicit check, for a small and the largest offset;
  *   - after such a trap the exec runs the next call normally, and a grow makes the address valid;
- *   - memory.fill keeps its explicit check in guard mode (traps before writing).
+ *   - memory.fill keeps its explicit check in guard mode (traps before writing);
+ *   - a module is bound to the mode of its first instance: instantiating it on the other kind of
+ *     memory fails (its translated code is shared), and a module without memory binds to none.
  * The module is memory.wat beside this file, as bytes (regenerate with:
  *   wat2wasm tests/unit/engine/memory.wat -o /tmp/t.wasm && xxd -i /tmp/t.wasm). */
 #include <stdint.h>
@@ -139,10 +141,30 @@ static void test_guard_traps_like_check(void)
     world_free(&g);
 }
 
+static void test_module_binds_one_mode(void)
+{
+    wasm_module *m;
+    CHECK_EQ(wasm_module_load(module_bytes, sizeof module_bytes, NULL, &m, NULL), WASM_OK);
+    struct wasm_limits guard = {.guard_pages = true}, check = {0};
+    wasm_store *sg = wasm_store_new(&guard), *sc = wasm_store_new(&check);
+    wasm_store *sg2 = wasm_store_new(&guard);
+    wasm_instance *inst;
+    struct wasm_error err = {0};
+    CHECK_EQ(wasm_linker_instantiate(wasm_linker_new(sg), m, &inst, &err), WASM_OK);
+    CHECK_EQ(wasm_linker_instantiate(wasm_linker_new(sc), m, &inst, &err), WASM_ERR_NOMEM);
+    CHECK(strstr(err.message, "guard-page") != NULL);
+    CHECK_EQ(wasm_linker_instantiate(wasm_linker_new(sg2), m, &inst, &err), WASM_OK);
+    wasm_store_free(sg);
+    wasm_store_free(sc);
+    wasm_store_free(sg2);
+    wasm_module_free(m);
+}
+
 static const struct test_case tests[] = {
     {"checked_grows_in_place", test_checked_grows_in_place},
     {"guard_grows_in_place", test_guard_grows_in_place},
     {"guard_traps_like_check", test_guard_traps_like_check},
+    {"module_binds_one_mode", test_module_binds_one_mode},
     {NULL, NULL},
 };
 
