@@ -1,27 +1,36 @@
 /* kernel/fs/ramfs.c — in-memory filesystem for /tmp (contract in ramfs.h).
  *
  * Layer above: kernel/fs/vfs.c through ramfs_ops. Layer below: the kernel heap (kmalloc). A node
- * lives while it has a name (linked) or a reference (vn.refs); the last of the two to go frees it.
- * A directory is an array of child pointers; a removed name leaves a NULL slot that later names
- * reuse, so a slot index is a stable readdir cookie. */
+ * lives while it has a name (nlink > 0) or a reference (vn.refs); the last of the two to go frees
+ * it. A directory is an array of entries (name, node); a removed name leaves an empty slot that
+ * later names reuse, so a slot index is a stable readdir cookie. A file may have several names
+ * (hard links: entries in any directories pointing at the same node); a directory has exactly one,
+ * and knows its parent (for the rename-into-own-subtree check). A symbolic link is a node whose data
+ * is its target. */
 #include "kernel/fs/ramfs.h"
 #include "kernel/fs/fs_alloc.h"
 #include "walos/platform.h"
 
+struct ramfs_node;
+
+struct ramfs_dent {
+    struct ramfs_node *node;       /* NULL: a free slot */
+    char *name;                    /* kmalloc'd, NUL-terminated */
+    uint32_t name_len;
+};
+
 struct ramfs_node {
     struct vfs_node vn;            /* first: vfs_node pointers are ramfs_node pointers */
     struct ramfs *fs;
-    struct ramfs_node *parent;     /* NULL for the root and for unlinked nodes */
-    bool linked;                   /* has a name (the root always counts as linked) */
-    char name[RAMFS_NAME_MAX + 1];
-    uint32_t name_len;
+    struct ramfs_node *parent;     /* directories: the one holding its name; NULL when removed */
+    uint32_t nlink;                /* names (the root always counts one) */
     uint64_t ino;
     uint64_t atime_ns, mtime_ns, ctime_ns;
-    /* files */
+    /* files: contents; symbolic links: the target */
     uint8_t *data;
     uint64_t size, cap;
     /* directories */
-    struct ramfs_node **slots;
+    struct ramfs_dent *slots;
     uint32_t slot_count, slot_cap, entries;
 };
 
@@ -67,7 +76,7 @@ static void node_free(struct ramfs_node *n)
 /* Frees a node that has neither a name nor a reference. */
 static void maybe_free(struct ramfs_node *n)
 {
-    if (!n->linked && n->vn.refs == 0)
+    if (n->nlink == 0 && n->vn.refs == 0)
         node_free(n);
 }
 
@@ -86,7 +95,7 @@ int ramfs_create(uint64_t max_bytes, ramfs_clock_fn clock, void *ctx, struct ram
         kfree(fs);
         return FS_ENOMEM;
     }
-    fs->root->linked = true;
+    fs->root->nlink = 1;
     fs->root->vn.refs = 1; /* the filesystem's own */
     *fs_out = fs;
     return FS_OK;
@@ -103,16 +112,24 @@ static bool tree_busy(struct ramfs_node *n)
     if (n != n->fs->root && n->vn.refs > 0)
         return true;
     for (uint32_t i = 0; i < n->slot_count; i++)
-        if (n->slots[i] && tree_busy(n->slots[i]))
+        if (n->slots[i].node && tree_busy(n->slots[i].node))
             return true;
     return false;
 }
 
+/* Frees a directory and everything named under it (a file with several names once). */
 static void tree_free(struct ramfs_node *n)
 {
-    for (uint32_t i = 0; i < n->slot_count; i++)
-        if (n->slots[i])
-            tree_free(n->slots[i]);
+    for (uint32_t i = 0; i < n->slot_count; i++) {
+        struct ramfs_node *c = n->slots[i].node;
+        if (!c)
+            continue;
+        kfree(n->slots[i].name);
+        if (c->vn.type == VFS_DIR)
+            tree_free(c);
+        else if (--c->nlink == 0)
+            node_free(c);
+    }
     node_free(n);
 }
 
@@ -135,8 +152,8 @@ uint64_t ramfs_used_bytes(const struct ramfs *fs)
 static int find(struct ramfs_node *dir, const char *name, size_t len, uint32_t *slot_out)
 {
     for (uint32_t i = 0; i < dir->slot_count; i++) {
-        struct ramfs_node *c = dir->slots[i];
-        if (c && c->name_len == len && memcmp(c->name, name, len) == 0) {
+        struct ramfs_dent *d = &dir->slots[i];
+        if (d->node && d->name_len == len && memcmp(d->name, name, len) == 0) {
             *slot_out = i;
             return FS_OK;
         }
@@ -144,18 +161,17 @@ static int find(struct ramfs_node *dir, const char *name, size_t len, uint32_t *
     return FS_ENOENT;
 }
 
-/* Puts child into dir under name (reusing a free slot). */
-static int attach(struct ramfs_node *dir, struct ramfs_node *child, const char *name, size_t len)
+/* *slot_out = a free slot of dir (growing the array when none is left); it stays free. */
+static int free_slot(struct ramfs_node *dir, uint32_t *slot_out)
 {
-    uint32_t slot = dir->slot_count;
     for (uint32_t i = 0; i < dir->slot_count; i++)
-        if (!dir->slots[i]) {
-            slot = i;
-            break;
+        if (!dir->slots[i].node) {
+            *slot_out = i;
+            return FS_OK;
         }
-    if (slot == dir->slot_cap) {
+    if (dir->slot_count == dir->slot_cap) {
         uint32_t cap = dir->slot_cap ? dir->slot_cap * 2 : 8;
-        struct ramfs_node **s = kmalloc(sizeof *s * cap);
+        struct ramfs_dent *s = kzalloc(sizeof *s * cap);
         if (!s)
             return FS_ENOMEM;
         if (dir->slot_count)
@@ -164,27 +180,61 @@ static int attach(struct ramfs_node *dir, struct ramfs_node *child, const char *
         dir->slots = s;
         dir->slot_cap = cap;
     }
-    if (slot == dir->slot_count)
-        dir->slot_count++;
-    dir->slots[slot] = child;
-    dir->entries++;
-    memcpy(child->name, name, len);
-    child->name[len] = 0;
-    child->name_len = (uint32_t)len;
-    child->parent = dir;
-    child->linked = true;
-    dir->mtime_ns = now(dir->fs);
+    dir->slots[dir->slot_count].node = NULL;
+    *slot_out = dir->slot_count++;
     return FS_OK;
 }
 
-static void detach(struct ramfs_node *dir, uint32_t slot)
+static char *name_dup(const char *name, size_t len)
 {
-    struct ramfs_node *c = dir->slots[slot];
-    dir->slots[slot] = NULL;
+    char *s = kmalloc(len + 1);
+    if (s) {
+        memcpy(s, name, len);
+        s[len] = 0;
+    }
+    return s;
+}
+
+/* Puts child into free slot `slot` of dir under name (kmalloc'd; the entry owns it). Cannot fail. */
+static void place(struct ramfs_node *dir, uint32_t slot, struct ramfs_node *child, char *name,
+                  size_t len)
+{
+    dir->slots[slot] = (struct ramfs_dent){.node = child, .name = name, .name_len = (uint32_t)len};
+    dir->entries++;
+    child->nlink++;
+    if (child->vn.type == VFS_DIR)
+        child->parent = dir;
+    dir->mtime_ns = dir->ctime_ns = child->ctime_ns = now(dir->fs);
+}
+
+/* Gives child a new name in dir. */
+static int attach(struct ramfs_node *dir, struct ramfs_node *child, const char *name, size_t len)
+{
+    uint32_t slot;
+    char *copy = name_dup(name, len);
+    if (!copy)
+        return FS_ENOMEM;
+    int err = free_slot(dir, &slot);
+    if (err) {
+        kfree(copy);
+        return err;
+    }
+    place(dir, slot, child, copy, len);
+    return FS_OK;
+}
+
+/* Takes the name in slot away; the node is the caller's to free (maybe_free). */
+static struct ramfs_node *detach(struct ramfs_node *dir, uint32_t slot)
+{
+    struct ramfs_node *c = dir->slots[slot].node;
+    kfree(dir->slots[slot].name);
+    dir->slots[slot] = (struct ramfs_dent){0};
     dir->entries--;
-    c->parent = NULL;
-    c->linked = false;
-    dir->mtime_ns = now(dir->fs);
+    c->nlink--;
+    if (c->vn.type == VFS_DIR)
+        c->parent = NULL;
+    dir->mtime_ns = dir->ctime_ns = c->ctime_ns = now(dir->fs);
+    return c;
 }
 
 static int ram_lookup(struct vfs_node *vdir, const char *name, size_t len, struct vfs_node **node_out)
@@ -193,13 +243,29 @@ static int ram_lookup(struct vfs_node *vdir, const char *name, size_t len, struc
     uint32_t slot;
     if (vdir->type != VFS_DIR)
         return FS_ENOTDIR;
-    if (!dir->linked)
+    if (!dir->nlink)
         return FS_ENOENT;
     int err = find(dir, name, len, &slot);
     if (err)
         return err;
-    dir->slots[slot]->vn.refs++;
-    *node_out = &dir->slots[slot]->vn;
+    struct ramfs_node *c = dir->slots[slot].node;
+    c->vn.refs++;
+    *node_out = &c->vn;
+    return FS_OK;
+}
+
+/* The checks before a new name goes into dir. */
+static int check_new_name(struct ramfs_node *dir, const char *name, size_t len)
+{
+    uint32_t slot;
+    if (dir->vn.type != VFS_DIR)
+        return FS_ENOTDIR;
+    if (!dir->nlink)
+        return FS_ENOENT;
+    if (len > RAMFS_NAME_MAX)
+        return FS_ENAMETOOLONG;
+    if (find(dir, name, len, &slot) == FS_OK)
+        return FS_EEXIST;
     return FS_OK;
 }
 
@@ -207,21 +273,15 @@ static int ram_create(struct vfs_node *vdir, const char *name, size_t len, enum 
                       struct vfs_node **node_out)
 {
     struct ramfs_node *dir = (struct ramfs_node *)vdir;
-    uint32_t slot;
-    if (vdir->type != VFS_DIR)
-        return FS_ENOTDIR;
-    if (!dir->linked)
-        return FS_ENOENT;
-    if (len > RAMFS_NAME_MAX)
-        return FS_ENAMETOOLONG;
+    int err = check_new_name(dir, name, len);
+    if (err)
+        return err;
     if (type != VFS_FILE && type != VFS_DIR)
         return FS_ENOTSUP;
-    if (find(dir, name, len, &slot) == FS_OK)
-        return FS_EEXIST;
     struct ramfs_node *n = node_new(dir->fs, type);
     if (!n)
         return FS_ENOMEM;
-    int err = attach(dir, n, name, len);
+    err = attach(dir, n, name, len);
     if (err) {
         node_free(n);
         return err;
@@ -240,7 +300,7 @@ static int ram_remove(struct vfs_node *vdir, const char *name, size_t len, bool 
     int err = find(dir, name, len, &slot);
     if (err)
         return err;
-    struct ramfs_node *c = dir->slots[slot];
+    struct ramfs_node *c = dir->slots[slot].node;
     bool is_dir = c->vn.type == VFS_DIR;
     if (want_dir && !is_dir)
         return FS_ENOTDIR;
@@ -248,8 +308,7 @@ static int ram_remove(struct vfs_node *vdir, const char *name, size_t len, bool 
         return FS_EISDIR;
     if (is_dir && c->entries > 0)
         return FS_ENOTEMPTY;
-    detach(dir, slot);
-    maybe_free(c);
+    maybe_free(detach(dir, slot));
     return FS_OK;
 }
 
@@ -265,31 +324,34 @@ static int ram_rename(struct vfs_node *vold, const char *old_name, size_t old_le
     int err = find(od, old_name, old_len, &oslot);
     if (err)
         return err;
-    if (!nd->linked)
+    if (!nd->nlink)
         return FS_ENOENT;
-    struct ramfs_node *c = od->slots[oslot];
+    struct ramfs_node *c = od->slots[oslot].node;
     if (c->vn.type == VFS_DIR)
         for (struct ramfs_node *p = nd; p; p = p->parent)
             if (p == c)
                 return FS_EINVAL; /* into its own subtree */
-    if (find(nd, new_name, new_len, &nslot) == FS_OK) {
-        struct ramfs_node *t = nd->slots[nslot];
-        if (t == c)
-            return FS_OK;
-        if (c->vn.type == VFS_DIR && t->vn.type != VFS_DIR)
-            return FS_ENOTDIR;
-        if (c->vn.type != VFS_DIR && t->vn.type == VFS_DIR)
-            return FS_EISDIR;
-        if (t->vn.type == VFS_DIR && t->entries > 0)
-            return FS_ENOTEMPTY;
-        detach(nd, nslot);
-        maybe_free(t);
+    struct ramfs_node *t = find(nd, new_name, new_len, &nslot) == FS_OK ? nd->slots[nslot].node : NULL;
+    if (t == c)
+        return FS_OK; /* two names of one file (or the same name): nothing to do, as POSIX */
+    if (t && c->vn.type == VFS_DIR && t->vn.type != VFS_DIR)
+        return FS_ENOTDIR;
+    if (t && c->vn.type != VFS_DIR && t->vn.type == VFS_DIR)
+        return FS_EISDIR;
+    if (t && t->vn.type == VFS_DIR && t->entries > 0)
+        return FS_ENOTEMPTY;
+    char *copy = name_dup(new_name, new_len);
+    if (!copy)
+        return FS_ENOMEM;
+    if (t)
+        maybe_free(detach(nd, nslot)); /* its slot is now free for the new name */
+    else if ((err = free_slot(nd, &nslot)) != FS_OK) {
+        kfree(copy);
+        return err;
     }
     detach(od, oslot);
-    err = attach(nd, c, new_name, new_len);
-    if (err) /* no memory for a slot: put it back where it was (its slot is still free) */
-        attach(od, c, c->name, c->name_len);
-    return err;
+    place(nd, nslot, c, copy, new_len);
+    return FS_OK;
 }
 
 static int ram_readdir(struct vfs_node *vdir, uint64_t cookie, struct vfs_dirent *ent)
@@ -298,17 +360,63 @@ static int ram_readdir(struct vfs_node *vdir, uint64_t cookie, struct vfs_dirent
     if (vdir->type != VFS_DIR)
         return FS_ENOTDIR;
     for (uint64_t i = cookie; i < dir->slot_count; i++) {
-        struct ramfs_node *c = dir->slots[i];
-        if (!c)
+        struct ramfs_dent *d = &dir->slots[i];
+        if (!d->node)
             continue;
         ent->next_cookie = i + 1;
-        ent->ino = c->ino;
-        ent->type = c->vn.type;
-        ent->name_len = c->name_len;
-        memcpy(ent->name, c->name, c->name_len + 1);
+        ent->ino = d->node->ino;
+        ent->type = d->node->vn.type;
+        ent->name_len = d->name_len;
+        memcpy(ent->name, d->name, d->name_len + 1);
         return FS_OK;
     }
     return FS_ENOENT;
+}
+
+/* ---- links --------------------------------------------------------------------------------------- */
+
+static int reserve(struct ramfs_node *n, uint64_t size);
+
+static int ram_symlink(struct vfs_node *vdir, const char *name, size_t len, const char *target,
+                       size_t target_len)
+{
+    struct ramfs_node *dir = (struct ramfs_node *)vdir;
+    int err = check_new_name(dir, name, len);
+    if (err)
+        return err;
+    struct ramfs_node *n = node_new(dir->fs, VFS_SYMLINK);
+    if (!n)
+        return FS_ENOMEM;
+    if ((err = reserve(n, target_len)) != FS_OK || (err = attach(dir, n, name, len)) != FS_OK) {
+        node_free(n);
+        return err;
+    }
+    memcpy(n->data, target, target_len);
+    n->size = target_len;
+    return FS_OK;
+}
+
+static int ram_readlink(struct vfs_node *vn, char *buf, size_t cap, size_t *len_out)
+{
+    struct ramfs_node *n = (struct ramfs_node *)vn;
+    size_t len = n->size < cap ? (size_t)n->size : cap;
+    memcpy(buf, n->data, len);
+    *len_out = len;
+    n->atime_ns = now(n->fs);
+    return FS_OK;
+}
+
+static int ram_link(struct vfs_node *vn, struct vfs_node *vdir, const char *name, size_t len)
+{
+    struct ramfs_node *n = (struct ramfs_node *)vn, *dir = (struct ramfs_node *)vdir;
+    if (vn->type == VFS_DIR)
+        return FS_EISDIR;
+    int err = check_new_name(dir, name, len);
+    if (err)
+        return err;
+    if (!n->nlink)
+        return FS_ENOENT;
+    return attach(dir, n, name, len);
 }
 
 /* ---- files ----------------------------------------------------------------------------------- */
@@ -317,8 +425,8 @@ static int ram_read(struct vfs_node *vn, uint64_t off, void *buf, size_t len, si
 {
     struct ramfs_node *n = (struct ramfs_node *)vn;
     *done_out = 0;
-    if (vn->type == VFS_DIR)
-        return FS_EISDIR;
+    if (vn->type != VFS_FILE)
+        return vn->type == VFS_DIR ? FS_EISDIR : FS_EINVAL;
     if (off >= n->size)
         return FS_OK;
     if (len > n->size - off)
@@ -359,8 +467,8 @@ static int ram_write(struct vfs_node *vn, uint64_t off, const void *buf, size_t 
 {
     struct ramfs_node *n = (struct ramfs_node *)vn;
     *done_out = 0;
-    if (vn->type == VFS_DIR)
-        return FS_EISDIR;
+    if (vn->type != VFS_FILE)
+        return vn->type == VFS_DIR ? FS_EISDIR : FS_EINVAL;
     if (len == 0)
         return FS_OK;
     if (off + len < off)
@@ -381,8 +489,8 @@ static int ram_write(struct vfs_node *vn, uint64_t off, const void *buf, size_t 
 static int ram_truncate(struct vfs_node *vn, uint64_t size)
 {
     struct ramfs_node *n = (struct ramfs_node *)vn;
-    if (vn->type == VFS_DIR)
-        return FS_EISDIR;
+    if (vn->type != VFS_FILE)
+        return vn->type == VFS_DIR ? FS_EISDIR : FS_EINVAL;
     int err = reserve(n, size);
     if (err)
         return err;
@@ -400,7 +508,7 @@ static int ram_stat(struct vfs_node *vn, struct vfs_stat *st)
     st->dev = vn->fs_id;
     st->ino = n->ino;
     st->type = vn->type;
-    st->nlink = n->linked ? 1 : 0;
+    st->nlink = n->nlink;
     st->size = n->size;
     st->atime_ns = n->atime_ns;
     st->mtime_ns = n->mtime_ns;
@@ -415,6 +523,7 @@ static int ram_set_times(struct vfs_node *vn, uint64_t atime_ns, uint64_t mtime_
         n->atime_ns = atime_ns;
     if (mtime_ns != UINT64_MAX)
         n->mtime_ns = mtime_ns;
+    n->ctime_ns = now(n->fs);
     return FS_OK;
 }
 
@@ -444,5 +553,8 @@ static const struct vfs_fs_ops ramfs_ops = {
     .set_times = ram_set_times,
     .readdir = ram_readdir,
     .sync = ram_sync,
+    .symlink = ram_symlink,
+    .readlink = ram_readlink,
+    .link = ram_link,
     .release = ram_release,
 };

@@ -1,8 +1,11 @@
 /* kernel/fs/ramfs.h — a filesystem in kernel memory, for /tmp (issue 5).
  *
- * Files and directories live in kmalloc'd memory and vanish with the filesystem. Names are bytes
- * (case-sensitive, up to RAMFS_NAME_MAX); readdir cookies are slot indexes in the directory, stable
- * while other names come and go. A byte budget bounds the file data (FS_ENOSPC past it). Implements
+ * Files, directories and symbolic links live in kmalloc'd memory and vanish with the filesystem.
+ * Names are bytes (case-sensitive, up to RAMFS_NAME_MAX); readdir cookies are slot indexes in the
+ * directory, stable while other names come and go. A file or symlink may have several names (hard
+ * links; stat's nlink counts them, every name shows the same ino) and lives while it has a name or
+ * a reference. Times are kept to the nanosecond as given (set_times) or as read from the clock.
+ * A byte budget bounds file data and link targets (FS_ENOSPC past it). Implements
  * struct vfs_fs_ops (kernel/fs/vfs.h); every call is O(entries in the directory) at most and never
  * blocks. Not locked: the kernel serializes filesystem calls. */
 #ifndef KERNEL_FS_RAMFS_H

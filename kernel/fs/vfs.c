@@ -219,12 +219,68 @@ int vfs_truncate(struct vfs_node *node, uint64_t size)
 {
     if (node->type == VFS_DIR)
         return FS_EISDIR;
+    if (node->type == VFS_SYMLINK)
+        return FS_EINVAL;
     return node->ops->truncate(node, size);
 }
 
 int vfs_set_times(struct vfs_node *node, uint64_t atime_ns, uint64_t mtime_ns)
 {
     return node->ops->set_times ? node->ops->set_times(node, atime_ns, mtime_ns) : FS_ENOTSUP;
+}
+
+/* FS_EEXIST when name exists in dir, FS_OK when it does not, the lookup's other errors. */
+static int check_absent(struct vfs_node *dir, const char *name, size_t len)
+{
+    if (dir->type != VFS_DIR)
+        return FS_ENOTDIR;
+    int err = check_name(name, len);
+    if (err)
+        return err == FS_EINVAL && len > 0 && len <= 2 && name[0] == '.' ? FS_EEXIST : err;
+    struct vfs_node *child;
+    err = dir->ops->lookup(dir, name, len, &child);
+    if (err == FS_OK) {
+        vfs_node_release(child);
+        return FS_EEXIST;
+    }
+    return err == FS_ENOENT ? FS_OK : err;
+}
+
+int vfs_symlink(struct vfs_node *dir, const char *name, size_t len, const char *target,
+                size_t target_len)
+{
+    int err = check_absent(dir, name, len);
+    if (err)
+        return err;
+    if (target_len == 0)
+        return FS_ENOENT;
+    if (target_len > VFS_LINK_MAX)
+        return FS_ENAMETOOLONG;
+    if (!dir->ops->symlink)
+        return FS_ENOTSUP;
+    return dir->ops->symlink(dir, name, len, target, target_len);
+}
+
+int vfs_readlink(struct vfs_node *node, char *buf, size_t cap, size_t *len_out)
+{
+    *len_out = 0;
+    if (node->type != VFS_SYMLINK || !node->ops->readlink)
+        return FS_EINVAL;
+    return node->ops->readlink(node, buf, cap, len_out);
+}
+
+int vfs_link(struct vfs_node *node, struct vfs_node *dir, const char *name, size_t len)
+{
+    int err = check_absent(dir, name, len);
+    if (err)
+        return err;
+    if (node->type == VFS_DIR)
+        return FS_EISDIR;
+    if (node->fs_id != dir->fs_id || node->ops != dir->ops)
+        return FS_EXDEV;
+    if (!dir->ops->link)
+        return FS_ENOTSUP;
+    return dir->ops->link(node, dir, name, len);
 }
 
 static void set_dot(struct vfs_dirent *ent, uint32_t dots, uint64_t next)
@@ -356,6 +412,8 @@ int vfs_open(struct vfs_node *node, uint32_t flags, struct vfs_file **file_out)
 {
     if (node->type == VFS_DIR && (flags & (VFS_O_WRITE | VFS_O_APPEND)))
         return FS_EISDIR;
+    if (node->type == VFS_SYMLINK)
+        return FS_EINVAL; /* links are read with vfs_readlink, followed by the caller */
     struct vfs_file *f = kzalloc(sizeof *f);
     if (!f)
         return FS_ENOMEM;

@@ -34,11 +34,12 @@ enum vfs_type {
     VFS_FILE = 1,
     VFS_DIR = 2,
     VFS_CHARDEV = 3,
+    VFS_SYMLINK = 4,  /* a symbolic link: its target is read with vfs_readlink, never followed here */
 };
 
 struct vfs_stat {
     uint64_t dev;         /* filesystem id */
-    uint64_t ino;         /* stable while the file keeps its name (FAT has no inode numbers) */
+    uint64_t ino;         /* stable while the file keeps a name (FAT has no inode numbers) */
     enum vfs_type type;
     uint64_t nlink;
     uint64_t size;
@@ -86,6 +87,16 @@ struct vfs_fs_ops {
     int (*readdir)(struct vfs_node *dir, uint64_t cookie, struct vfs_dirent *ent);
     /* Writes everything of the filesystem the node is on to the disk. */
     int (*sync)(struct vfs_node *node);
+    /* Optional (NULL: the filesystem has none; the VFS answers FS_ENOTSUP after its own checks).
+     * symlink: creates a VFS_SYMLINK called name holding target (bytes, stored as given; never
+     * empty); FS_EEXIST when the name exists. readlink: copies min(cap, target length) bytes of the
+     * target into buf (no NUL), *len_out = bytes copied. link: gives node (never a directory, on the
+     * same filesystem as dir, already checked) one more name; FS_EEXIST, FS_ENOENT when node has no
+     * name left (unlinked but still open). */
+    int (*symlink)(struct vfs_node *dir, const char *name, size_t len, const char *target,
+                   size_t target_len);
+    int (*readlink)(struct vfs_node *node, char *buf, size_t cap, size_t *len_out);
+    int (*link)(struct vfs_node *node, struct vfs_node *dir, const char *name, size_t len);
     /* The last reference went: free the node (and an unlinked file's data). */
     void (*release)(struct vfs_node *node);
 };
@@ -128,7 +139,8 @@ int vfs_sync_all(void);
  * ".." is FS_EINVAL (the caller keeps its own path stack). FS_ENAMETOOLONG past VFS_NAME_MAX. */
 int vfs_lookup(struct vfs_node *dir, const char *name, size_t len, struct vfs_node **node_out);
 /* Walks an absolute path ("/a/b") or one relative to start (held by the caller). Empty components
- * and "." are skipped, ".." is FS_EINVAL. */
+ * and "." are skipped, ".." is FS_EINVAL. Symbolic links are not followed: a final one is returned
+ * as is, one in the middle gives FS_ENOTDIR (the kernel's own paths have none). */
 int vfs_resolve(struct vfs_node *start, const char *path, struct vfs_node **node_out);
 int vfs_create(struct vfs_node *dir, const char *name, size_t len, struct vfs_node **node_out);
 int vfs_mkdir(struct vfs_node *dir, const char *name, size_t len, struct vfs_node **node_out);
@@ -140,6 +152,16 @@ int vfs_rename(struct vfs_node *old_dir, const char *old_name, size_t old_len,
 int vfs_stat(struct vfs_node *node, struct vfs_stat *st_out);
 int vfs_truncate(struct vfs_node *node, uint64_t size);
 int vfs_set_times(struct vfs_node *node, uint64_t atime_ns, uint64_t mtime_ns);
+/* Symbolic and hard links (optional ops above). Each checks the name first (FS_EEXIST when it
+ * exists) and answers FS_ENOTSUP on a filesystem without the op (FAT32, devfs).
+ * vfs_symlink: FS_ENOENT for an empty target, FS_ENAMETOOLONG past VFS_LINK_MAX bytes.
+ * vfs_readlink: FS_EINVAL when node is not a VFS_SYMLINK; a short buffer truncates (no error).
+ * vfs_link: a new name in dir for node; FS_EISDIR for a directory, FS_EXDEV across filesystems. */
+#define VFS_LINK_MAX 4095
+int vfs_symlink(struct vfs_node *dir, const char *name, size_t len, const char *target,
+                size_t target_len);
+int vfs_readlink(struct vfs_node *node, char *buf, size_t cap, size_t *len_out);
+int vfs_link(struct vfs_node *node, struct vfs_node *dir, const char *name, size_t len);
 /* Iterates a directory (cookies: see the top of this file). FS_ENOENT at the end. */
 int vfs_readdir(struct vfs_node *dir, uint64_t cookie, struct vfs_dirent *ent);
 int vfs_sync(struct vfs_node *node);
@@ -160,7 +182,8 @@ struct vfs_file {
 
 enum vfs_whence { VFS_SEEK_SET = 0, VFS_SEEK_CUR = 1, VFS_SEEK_END = 2 };
 
-/* Opens node (the file takes its own reference). FS_EISDIR when writing a directory, FS_ENOMEM. */
+/* Opens node (the file takes its own reference). FS_EISDIR when writing a directory, FS_EINVAL for
+ * a symbolic link, FS_ENOMEM. */
 int vfs_open(struct vfs_node *node, uint32_t flags, struct vfs_file **file_out);
 /* Adds a reference to an open file (dup). */
 void vfs_file_hold(struct vfs_file *file);

@@ -503,13 +503,19 @@ int plat_fd_seek(plat_handle h, int64_t offset, uint8_t whence, uint64_t *pos_ou
     return vfs_seek(o->file, offset, (enum vfs_whence)whence, pos_out);
 }
 
+static uint8_t filetype_of(enum vfs_type t)
+{
+    return t == VFS_DIR       ? WASI_FILETYPE_DIRECTORY
+         : t == VFS_CHARDEV   ? WASI_FILETYPE_CHARACTER_DEVICE
+         : t == VFS_SYMLINK   ? WASI_FILETYPE_SYMBOLIC_LINK
+                              : WASI_FILETYPE_REGULAR_FILE;
+}
+
 static void stat_from_vfs(const struct vfs_stat *st, struct plat_filestat *out)
 {
     out->dev = st->dev;
     out->ino = st->ino;
-    out->filetype = st->type == VFS_DIR ? WASI_FILETYPE_DIRECTORY
-                  : st->type == VFS_CHARDEV ? WASI_FILETYPE_CHARACTER_DEVICE
-                                            : WASI_FILETYPE_REGULAR_FILE;
+    out->filetype = filetype_of(st->type);
     out->nlink = st->nlink;
     out->size = st->size;
     out->atim = st->atime_ns;
@@ -658,9 +664,7 @@ int plat_fd_readdir(plat_handle h, uint64_t cookie, struct plat_dirent *out, cha
     } else if (!err) {
         out->next = ent->next_cookie;
         out->ino = ent->ino;
-        out->filetype = ent->type == VFS_DIR ? WASI_FILETYPE_DIRECTORY
-                      : ent->type == VFS_CHARDEV ? WASI_FILETYPE_CHARACTER_DEVICE
-                                                 : WASI_FILETYPE_REGULAR_FILE;
+        out->filetype = filetype_of(ent->type);
         memcpy(name, ent->name, ent->name_len < name_cap ? ent->name_len : name_cap);
         *name_len_out = ent->name_len;
     }
@@ -698,6 +702,10 @@ int plat_open_at(plat_handle dir, const char *name, uint32_t oflags, uint32_t fd
         goto fail;
     if ((oflags & WASI_OFLAG_DIRECTORY) && node->type != VFS_DIR) {
         err = WASI_ENOTDIR;
+        goto fail;
+    }
+    if (node->type == VFS_SYMLINK) { /* never followed here (O_NOFOLLOW): wasi/ follows links */
+        err = WASI_ELOOP;
         goto fail;
     }
     struct kobj *o;
@@ -748,14 +756,14 @@ int plat_stat_at(plat_handle dir, const char *name, struct plat_filestat *out)
 
 int plat_readlink_at(plat_handle dir, const char *name, char *buf, size_t cap, size_t *len_out)
 {
-    (void)buf, (void)cap;
     *len_out = 0;
     struct vfs_node *d, *node;
     int err = dir_of(dir, &d);
     if (err || (err = vfs_lookup(d, name, strlen(name), &node)) != 0)
         return err;
+    err = vfs_readlink(node, buf, cap, len_out); /* FS_EINVAL when not a link */
     vfs_node_release(node);
-    return WASI_EINVAL; /* the VFS has no symbolic links */
+    return err;
 }
 
 int plat_mkdir_at(plat_handle dir, const char *name)
@@ -792,34 +800,26 @@ int plat_rename_at(plat_handle old_dir, const char *old_name, plat_handle new_di
     return vfs_rename(a, old_name, strlen(old_name), b, new_name, strlen(new_name));
 }
 
-/* FS_OK when name exists in dir, its lookup error otherwise. */
-static int exists_at(plat_handle dir, const char *name)
-{
-    struct vfs_node *d, *node;
-    int err = dir_of(dir, &d);
-    if (err || (err = vfs_lookup(d, name, strlen(name), &node)) != 0)
-        return err;
-    vfs_node_release(node);
-    return FS_OK;
-}
-
-/* FAT32 and ramfs have neither hard links nor symlinks: ENOTSUP, but only after the errors POSIX
- * reports first (link(2), symlink(2)): a missing source, an existing destination (EEXIST). */
+/* Hard and symbolic links: ramfs has both; FAT32 and devfs answer ENOTSUP, but only after the
+ * errors POSIX reports first (link(2), symlink(2)): a missing source, an existing destination. */
 int plat_link_at(plat_handle old_dir, const char *old_name, plat_handle new_dir,
                  const char *new_name)
 {
-    int err = exists_at(old_dir, old_name);
-    if (err)
+    struct vfs_node *a, *b, *node;
+    int err = dir_of(old_dir, &a);
+    if (err || (err = dir_of(new_dir, &b)) != 0 ||
+        (err = vfs_lookup(a, old_name, strlen(old_name), &node)) != 0)
         return err;
-    err = exists_at(new_dir, new_name);
-    return err == FS_OK ? WASI_EEXIST : err == FS_ENOENT ? WASI_ENOTSUP : err;
+    err = vfs_link(node, b, new_name, strlen(new_name));
+    vfs_node_release(node);
+    return err == FS_EISDIR ? WASI_EPERM : err; /* link(2) of a directory: EPERM */
 }
 
 int plat_symlink_at(const char *target, plat_handle dir, const char *name)
 {
-    (void)target;
-    int err = exists_at(dir, name);
-    return err == FS_OK ? WASI_EEXIST : err == FS_ENOENT ? WASI_ENOTSUP : err;
+    struct vfs_node *d;
+    int err = dir_of(dir, &d);
+    return err ? err : vfs_symlink(d, name, strlen(name), target, strlen(target));
 }
 
 int plat_set_times_at(plat_handle dir, const char *name, uint64_t atim, uint64_t mtim,

@@ -10,7 +10,10 @@ expected:
           print and the reason).
 A test that fails unexpectedly, a listed one that fails without its EVIDENCE in its own output (the
 serial text between the previous result line and its own), one that passes although it is listed
-(the list must stay true), and one that never reported, all fail the check. Prints a summary; exit status 0 when the sets match."""
+(the list must stay true), and one that never reported, all fail the check.
+The second pass, on copies of the fixtures in the RAM filesystem ("wasi@/tmp/wasi: NAME ok|FAIL"
+lines), must pass exactly the host's set: the differences are FAT32's alone. Prints a summary; exit
+status 0 when the sets match."""
 import glob
 import os
 import re
@@ -44,37 +47,50 @@ def differences(path):
     return out
 
 
+def judge(label, tests, expected_pass, host_fail, diffs, results, output):
+    """Problems of one pass (results: {name: (status, why)}), as text lines."""
+    problems = []
+    for name in sorted(tests):
+        if name not in results:
+            problems.append(f"{label} {name}: no result on serial")
+            continue
+        status, why = results[name]
+        if status == "ok" and name not in expected_pass:
+            where = "differences.txt" if name in diffs else "tests/wasi/known-failures.txt"
+            problems.append(f"{label} {name}: passes inside walos but is listed in {where}")
+        elif status == "FAIL" and name in expected_pass:
+            problems.append(f"{label} {name}: fails inside walos ({why}) but passes on the host")
+        elif status == "FAIL" and name in diffs and diffs[name][0] not in output[name]:
+            problems.append(f"{label} {name}: fails ({why}) without its documented evidence {diffs[name][0]!r}")
+    return problems
+
+
 def main():
     log, suite = sys.argv[1], sys.argv[2]
     tests = {os.path.basename(os.path.dirname(w)) + "/" + os.path.basename(w)[:-5]
              for w in glob.glob(os.path.join(suite, "*", "*.wasm"))}
     host_fail = {n for n in listed(os.path.join(ROOT, "tests/wasi/known-failures.txt")) if n in tests}
     diffs = differences(os.path.join(HERE, "differences.txt"))
-    expected_pass = tests - host_fail - set(diffs)
-    results, output, start = {}, {}, 0
+    results, output, start = {}, {}, 0  # {label: {name: ...}}
     text = open(log, encoding="latin-1").read().replace("\r", "")
-    for m in re.finditer(r"^wasi: (\S+) (ok|FAIL)(.*)$", text, re.M):
-        results[m.group(1)] = (m.group(2), m.group(3).strip())
-        output[m.group(1)] = text[start:m.start()]
+    for m in re.finditer(r"^(wasi|wasi@/tmp/wasi): (\S+) (ok|FAIL)(.*)$", text, re.M):
+        results.setdefault(m.group(1), {})[m.group(2)] = (m.group(3), m.group(4).strip())
+        output.setdefault(m.group(1), {})[m.group(2)] = text[start:m.start()]
         start = m.end()
-    problems = []
-    for name in sorted(tests):
-        if name not in results:
-            problems.append(f"{name}: no result on serial")
-            continue
-        status, why = results[name]
-        if status == "ok" and name not in expected_pass:
-            where = "differences.txt" if name in diffs else "tests/wasi/known-failures.txt"
-            problems.append(f"{name}: passes inside walos but is listed in {where}")
-        elif status == "FAIL" and name in expected_pass:
-            problems.append(f"{name}: fails inside walos ({why}) but passes on the host")
-        elif status == "FAIL" and name in diffs and diffs[name][0] not in output[name]:
-            problems.append(f"{name}: fails ({why}) without its documented evidence {diffs[name][0]!r}")
-    passed = sum(1 for s, _ in results.values() if s == "ok")
-    print(f"wasi-suite: {passed} of {len(tests)} pass inside walos; expected {len(expected_pass)} "
-          f"({len(host_fail)} host failures, {len(diffs)} documented walos differences)")
+    fat, ram = results.get("wasi", {}), results.get("wasi@/tmp/wasi", {})
+    problems = judge("FAT32", tests, tests - host_fail - set(diffs), host_fail, diffs, fat,
+                     output.get("wasi", {}))
+    problems += judge("/tmp", tests, tests - host_fail, host_fail, {}, ram,
+                      output.get("wasi@/tmp/wasi", {}))
+    passed = sum(1 for s, _ in fat.values() if s == "ok")
+    print(f"wasi-suite: {passed} of {len(tests)} pass inside walos on FAT32 (/wasi); expected "
+          f"{len(tests - host_fail - set(diffs))} ({len(host_fail)} host failures, {len(diffs)} "
+          f"documented FAT32 differences)")
     for name in sorted(diffs):
-        print(f"  difference {name}: {diffs[name][1]} (walos: {results.get(name, ('none', ''))[1] or 'no result'})")
+        print(f"  difference {name}: {diffs[name][1]} (walos: {fat.get(name, ('none', ''))[1] or 'no result'})")
+    passed = sum(1 for s, _ in ram.values() if s == "ok")
+    print(f"wasi-suite: {passed} of {len(tests)} pass inside walos on the RAM filesystem (/tmp/wasi); "
+          f"expected {len(tests - host_fail)} (the host's)")
     for p in problems:
         print("  MISMATCH " + p)
     return 1 if problems else 0

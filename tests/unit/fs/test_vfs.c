@@ -1,5 +1,6 @@
 /* tests/unit/fs/test_vfs.c — the VFS over a FAT32 root and a ramfs /tmp: mount crossing, open
- * files and offsets, readdir cookies, cross-filesystem rules (issue 5). */
+ * files and offsets, readdir cookies, cross-filesystem rules (issue 5); symbolic and hard links and
+ * nanosecond times on ramfs (issue 6). */
 #include "kernel/fs/fat32.h"
 #include "kernel/fs/ramfs.h"
 #include "kernel/fs/vfs.h"
@@ -193,6 +194,94 @@ static void test_readdir_dot_ino(void)
     vfs_node_release(root);
 }
 
+/* issue 6: symbolic links, hard links and nanosecond times on ramfs; FAT32 answers ENOTSUP after
+ * the POSIX checks. The hard-linked pair left in /tmp is freed once by the teardown (ASan). */
+static void test_links(void)
+{
+    struct vfs_node *root = vfs_root(), *t, *f, *l, *g;
+    if (!root) {
+        SKIP("no root mounted (mounts test failed)");
+        return;
+    }
+    CHECK_EQ(vfs_resolve(root, "/tmp", &t), FS_OK);
+    /* symlinks */
+    CHECK_EQ(vfs_symlink(t, "sl", 2, "some/target", 11), FS_OK);
+    CHECK_EQ(vfs_symlink(t, "sl", 2, "x", 1), FS_EEXIST);
+    CHECK_EQ(vfs_symlink(t, "empty", 5, "", 0), FS_ENOENT);
+    CHECK_EQ(vfs_lookup(t, "sl", 2, &l), FS_OK);
+    CHECK_EQ(l->type, VFS_SYMLINK);
+    struct vfs_stat st, st2;
+    CHECK_EQ(vfs_stat(l, &st), FS_OK);
+    CHECK(st.type == VFS_SYMLINK && st.size == 11 && st.nlink == 1);
+    char buf[32];
+    size_t n;
+    CHECK_EQ(vfs_readlink(l, buf, sizeof buf, &n), FS_OK);
+    CHECK(n == 11 && memcmp(buf, "some/target", 11) == 0);
+    CHECK_EQ(vfs_readlink(l, buf, 4, &n), FS_OK); /* truncates, as readlink(2) */
+    CHECK(n == 4 && memcmp(buf, "some", 4) == 0);
+    struct vfs_file *file;
+    CHECK_EQ(vfs_open(l, VFS_O_READ, &file), FS_EINVAL);
+    CHECK_EQ(vfs_truncate(l, 0), FS_EINVAL);
+    CHECK_EQ(vfs_rmdir(t, "sl", 2), FS_ENOTDIR);
+    CHECK_EQ(vfs_unlink(t, "sl", 2), FS_OK);
+    CHECK_EQ(vfs_stat(l, &st), FS_OK); /* still held */
+    CHECK_EQ(st.nlink, 0u);
+    vfs_node_release(l);
+    CHECK_EQ(vfs_lookup(t, "sl", 2, &l), FS_ENOENT);
+    /* hard links */
+    CHECK_EQ(vfs_create(t, "h1", 2, &f), FS_OK);
+    size_t done;
+    CHECK_EQ(f->ops->write(f, 0, "data", 4, &done), FS_OK);
+    CHECK_EQ(vfs_link(f, t, "h2", 2), FS_OK);
+    CHECK_EQ(vfs_link(f, t, "h2", 2), FS_EEXIST);
+    CHECK_EQ(vfs_link(t, t, "d2", 2), FS_EISDIR);
+    CHECK_EQ(vfs_link(f, root, "h3", 2), FS_EXDEV);
+    CHECK_EQ(vfs_lookup(t, "h2", 2, &g), FS_OK);
+    CHECK(g == f);
+    CHECK_EQ(vfs_stat(f, &st), FS_OK);
+    CHECK_EQ(st.nlink, 2u);
+    CHECK_EQ(vfs_rename(t, "h1", 2, t, "h2", 2), FS_OK); /* two names of one file: no-op */
+    CHECK_EQ(vfs_stat(f, &st), FS_OK);
+    CHECK_EQ(st.nlink, 2u);
+    CHECK_EQ(vfs_unlink(t, "h1", 2), FS_OK);
+    CHECK_EQ(vfs_stat(g, &st), FS_OK);
+    CHECK_EQ(st.nlink, 1u);
+    CHECK_EQ(vfs_link(f, t, "h3", 2), FS_OK);
+    CHECK_EQ(vfs_rename(t, "h3", 2, t, "h4", 2), FS_OK);
+    CHECK_EQ(vfs_unlink(t, "h2", 2), FS_OK);
+    CHECK_EQ(vfs_lookup(t, "h4", 2, &l), FS_OK);
+    CHECK_EQ(l->ops->read(l, 0, buf, sizeof buf, &n), FS_OK);
+    CHECK(n == 4 && memcmp(buf, "data", 4) == 0);
+    vfs_node_release(l);
+    CHECK_EQ(vfs_unlink(t, "h4", 2), FS_OK); /* no name left: lives while referenced */
+    CHECK_EQ(vfs_link(f, t, "h5", 2), FS_ENOENT);
+    CHECK_EQ(f->ops->read(f, 0, buf, sizeof buf, &n), FS_OK);
+    CHECK_EQ(n, 4u);
+    vfs_node_release(g);
+    vfs_node_release(f);
+    /* nanosecond times */
+    CHECK_EQ(vfs_create(t, "keep1", 5, &f), FS_OK);
+    CHECK_EQ(vfs_set_times(f, 1234567890123456789ull, 1234567890123456701ull), FS_OK);
+    CHECK_EQ(vfs_stat(f, &st), FS_OK);
+    CHECK(st.atime_ns == 1234567890123456789ull && st.mtime_ns == 1234567890123456701ull);
+    CHECK_EQ(vfs_set_times(f, UINT64_MAX, st.mtime_ns - 100), FS_OK);
+    CHECK_EQ(vfs_stat(f, &st2), FS_OK);
+    CHECK(st2.atime_ns == st.atime_ns && st2.mtime_ns == st.mtime_ns - 100);
+    CHECK_EQ(vfs_link(f, t, "keep2", 5), FS_OK);
+    vfs_node_release(f);
+    /* FAT32: EEXIST first, then ENOTSUP */
+    CHECK_EQ(vfs_symlink(root, "tmp", 3, "x", 1), FS_EEXIST);
+    CHECK_EQ(vfs_symlink(root, "fatsl", 5, "x", 1), FS_ENOTSUP);
+    CHECK_EQ(vfs_create(root, "fatf", 4, &f), FS_OK);
+    CHECK_EQ(vfs_link(f, root, "tmp", 3), FS_EEXIST);
+    CHECK_EQ(vfs_link(f, root, "fatg", 4), FS_ENOTSUP);
+    CHECK_EQ(vfs_readlink(f, buf, sizeof buf, &n), FS_EINVAL);
+    vfs_node_release(f);
+    CHECK_EQ(vfs_unlink(root, "fatf", 4), FS_OK);
+    vfs_node_release(t);
+    vfs_node_release(root);
+}
+
 static void test_teardown(void)
 {
     if (!v.fs) {
@@ -222,6 +311,7 @@ static const struct fs_test tests[] = {
     {"open_files", test_open_files},
     {"readdir_cookies", test_readdir_cookies},
     {"readdir_dot_ino", test_readdir_dot_ino},
+    {"links", test_links},
     {"teardown", test_teardown},
     {NULL, NULL},
 };

@@ -1,4 +1,5 @@
-/* wasi-runner MANIFEST — runs the official WASI testsuite inside walos (tests/qemu/wasi-suite.test).
+/* wasi-runner MANIFEST [FROM TO] — runs the official WASI testsuite inside walos
+ * (tests/qemu/wasi-suite.test).
  *
  * MANIFEST (written on the host by tests/qemu/wasi/manifest.py from the suite's per-test JSON files,
  * format documented there) lists one record per test: its name, the .wasm path, args, the complete
@@ -14,8 +15,12 @@
  *     waits for it and compares the status and the stdout prefix.
  * It prints "wasi: NAME ok (N ms)" or "wasi: NAME FAIL why" per test, then
  * "wasi: N passed, N failed" and the kernel's free memory before and after (a leak per spawn would
- * show), and exits 0 once every test ran (the set of passing tests is judged on the
- * host: tests/qemu/wasi/check.py); 2 when it cannot run at all (bad manifest, no "/" preopen). */
+ * show). With FROM TO it then runs every test a second time on copies of the fixtures: each root
+ * under FROM is copied (files and directories, recursively) to the same place under TO (e.g. /wasi
+ * on FAT32 to /tmp/wasi on the RAM filesystem) before its first test, and the results print as
+ * "wasi@TO: NAME ok|FAIL ..." and "wasi@TO: N passed, N failed". It exits 0 once every test ran
+ * (the set of passing tests is judged on the host: tests/qemu/wasi/check.py); 2 when it cannot run
+ * at all (bad manifest, no "/" preopen, a copy that fails). */
 #include <errno.h>
 #include <dirent.h>
 #include <poll.h>
@@ -135,8 +140,9 @@ static int next_test(char **cursor, struct test *t)
     return t->name ? -1 : 0;
 }
 
-/* Deletes every entry named *.cleanup under dir (directories recursively), as the upstream runner. */
-static void cleanup(const char *dir, int depth)
+/* Deletes every entry named *.cleanup under dir (directories recursively), as the upstream runner;
+ * a doomed directory goes with everything in it (doomed set by the caller for the contents). */
+static void cleanup_tree(const char *dir, int depth, bool doomed_dir)
 {
     DIR *d = opendir(dir);
     if (!d || depth > 8) {
@@ -151,15 +157,76 @@ static void cleanup(const char *dir, int depth)
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         size_t n = strlen(e->d_name);
-        bool doomed = n > 8 && !strcmp(e->d_name + n - 8, ".cleanup");
+        bool doomed = doomed_dir || (n > 8 && !strcmp(e->d_name + n - 8, ".cleanup"));
         struct stat st;
         bool is_dir = lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
         if (is_dir)
-            cleanup(path, depth + 1);
+            cleanup_tree(path, depth + 1, doomed);
         if (doomed && (is_dir ? rmdir(path) : unlink(path)) == 0)
             rewinddir(d); /* the listing changed under us */
     }
     closedir(d);
+}
+
+static void cleanup(const char *dir, int depth) { cleanup_tree(dir, depth, false); }
+
+/* mkdir -p of path's directories and path itself. */
+static int mkdirs(const char *path)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1;; p++) {
+        if (*p == '/' || !*p) {
+            char c = *p;
+            *p = 0;
+            if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+                return -1;
+            if (!c)
+                return 0;
+            *p = c;
+        }
+    }
+}
+
+/* Copies directory from (files and directories, recursively) into the existing directory to. */
+static int copy_tree(const char *from, const char *to, int depth)
+{
+    DIR *d = opendir(from);
+    if (!d || depth > 8) {
+        if (d)
+            closedir(d);
+        return -1;
+    }
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char src[512], dst[512];
+        snprintf(src, sizeof src, "%s/%s", from, e->d_name);
+        snprintf(dst, sizeof dst, "%s/%s", to, e->d_name);
+        struct stat st;
+        if (lstat(src, &st) != 0) {
+            rc = -1;
+        } else if (S_ISDIR(st.st_mode)) {
+            rc = mkdir(dst, 0755) == 0 || errno == EEXIST ? copy_tree(src, dst, depth + 1) : -1;
+        } else {
+            FILE *in = fopen(src, "rb"), *out = in ? fopen(dst, "wb") : NULL;
+            char buf[4096];
+            size_t n;
+            while (out && (n = fread(buf, 1, sizeof buf, in)) > 0)
+                if (fwrite(buf, 1, n, out) != n)
+                    rc = -1;
+            if (!out || (in && ferror(in)))
+                rc = -1;
+            if (out && fclose(out) != 0)
+                rc = -1;
+            if (in)
+                fclose(in);
+        }
+    }
+    closedir(d);
+    return rc;
 }
 
 /* The runner's preopen named "/" (the kernel's run= gives it one). */
@@ -284,10 +351,61 @@ static const char *run_test(int root_fd, const struct test *t, char *why_buf, si
     return NULL;
 }
 
+/* Runs every test of the manifest; with from/to, on copies of their roots under `to`. Prints results
+ * with `label`. Returns 0, or 2 when the manifest is bad or a copy fails. */
+static int run_pass(const char *text, int root_fd, const char *label, const char *from,
+                    const char *to)
+{
+    char *manifest = strdup(text), *cursor = manifest;
+    struct test t;
+    int passed = 0, failed = 0, r;
+    static char why_buf[256], root[512], copied[512];
+    copied[0] = 0;
+    while ((r = next_test(&cursor, &t)) > 0) {
+        size_t from_len = from ? strlen(from) : 0;
+        if (from && t.root && !strncmp(t.root, from, from_len) && t.root[from_len] == '/') {
+            snprintf(root, sizeof root, "%s%s", to, t.root + from_len);
+            if (strcmp(root, copied) != 0) { /* a new fixture folder: fresh copy */
+                cleanup(t.root, 0);
+                if (mkdirs(root) != 0 || copy_tree(t.root, root, 0) != 0) {
+                    printf("%s: cannot run: copying %s to %s failed (errno %d)\n", label, t.root,
+                           root, errno);
+                    free(manifest);
+                    return 2;
+                }
+                snprintf(copied, sizeof copied, "%s", root);
+            }
+            t.root = root;
+        }
+        if (t.root)
+            cleanup(t.root, 0);
+        long long start = now_ms();
+        const char *why = run_test(root_fd, &t, why_buf, sizeof why_buf);
+        long long ms = now_ms() - start;
+        if (t.root)
+            cleanup(t.root, 0);
+        if (why) {
+            printf("%s: %s FAIL %s\n", label, t.name, why);
+            failed++;
+        } else {
+            printf("%s: %s ok (%lld ms)\n", label, t.name, ms);
+            passed++;
+        }
+        fflush(stdout);
+    }
+    free(manifest);
+    if (r < 0) {
+        printf("%s: cannot run: bad manifest record after %d tests\n", label, passed + failed);
+        return 2;
+    }
+    printf("%s: %d passed, %d failed\n", label, passed, failed);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: wasi-runner MANIFEST\n");
+    if (argc != 2 && argc != 4) {
+        fprintf(stderr, "usage: wasi-runner MANIFEST [FROM TO]\n");
         return 2;
     }
     char *manifest = read_file(argv[1]);
@@ -298,34 +416,16 @@ int main(int argc, char **argv)
     }
     struct walos_sysinfo before, after;
     walos_proc_sysinfo(&before);
-    char *cursor = manifest;
-    struct test t;
-    int passed = 0, failed = 0, r;
-    static char why_buf[256];
-    while ((r = next_test(&cursor, &t)) > 0) {
-        if (t.root)
-            cleanup(t.root, 0);
-        long long start = now_ms();
-        const char *why = run_test(root_fd, &t, why_buf, sizeof why_buf);
-        long long ms = now_ms() - start;
-        if (t.root)
-            cleanup(t.root, 0);
-        if (why) {
-            printf("wasi: %s FAIL %s\n", t.name, why);
-            failed++;
-        } else {
-            printf("wasi: %s ok (%lld ms)\n", t.name, ms);
-            passed++;
-        }
-        fflush(stdout);
-    }
-    if (r < 0) {
-        printf("wasi: cannot run: bad manifest record after %d tests\n", passed + failed);
+    if (run_pass(manifest, root_fd, "wasi", NULL, NULL) != 0)
         return 2;
-    }
-    printf("wasi: %d passed, %d failed\n", passed, failed);
     walos_proc_sysinfo(&after);
     printf("wasi: free memory %llu KiB before the tests, %llu KiB after\n",
            (unsigned long long)before.mem_free / 1024, (unsigned long long)after.mem_free / 1024);
+    if (argc == 4) {
+        static char label[128];
+        snprintf(label, sizeof label, "wasi@%s", argv[3]);
+        if (run_pass(manifest, root_fd, label, argv[2], argv[3]) != 0)
+            return 2;
+    }
     return 0;
 }
