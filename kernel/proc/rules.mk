@@ -19,9 +19,9 @@ ROOT_FILES += $(foreach p,$(PROC_PROGRAMS),$(BUILD)/proc-programs/$(p).wasm:bin/
 # start them); proc-svc.test points the manager there with svc.dir=
 ROOT_FILES += $(foreach u,$(wildcard tests/qemu/programs/proc/services/*.conf),$(u):test/services/$(notdir $(u)))
 
-$(BUILD)/proc-programs/%.wasm: tests/qemu/programs/proc/%.c
+$(BUILD)/proc-programs/%.wasm: tests/qemu/programs/proc/%.c sdk/walos.h
 	@mkdir -p $(@D)
-	$(WASM_CC) $(WASM_CFLAGS) -o $@ $<
+	$(WASM_CC) $(WASM_CFLAGS) -I. -o $@ $<
 
 .PHONY: proc-programs
 proc-programs: $(PROC_PROGRAM_WASM)
