@@ -282,6 +282,52 @@ static void test_links(void)
     vfs_node_release(root);
 }
 
+/* A ramfs alone: renaming over one name of a hard-linked file keeps the file under its other name,
+ * symlink targets count in the byte budget and come back when the last name goes, destroy refuses
+ * while a linked node is held and frees a tree holding links once. */
+static void test_ramfs_links_alone(void)
+{
+    struct ramfs *fs;
+    CHECK_EQ(ramfs_create(64, ram_clock, NULL, &fs), FS_OK);
+    struct vfs_node *r = ramfs_root(fs), *a, *b, *n;
+    struct vfs_stat st;
+    size_t done;
+    char target[65];
+    memset(target, 'x', sizeof target);
+    CHECK_EQ(vfs_symlink(r, "big", 3, target, sizeof target), FS_ENOSPC); /* past the budget */
+    CHECK_EQ(vfs_lookup(r, "big", 3, &n), FS_ENOENT);
+    CHECK_EQ(vfs_symlink(r, "s", 1, target, 40), FS_OK);
+    CHECK_EQ(ramfs_used_bytes(fs), 40u);
+    CHECK_EQ(vfs_unlink(r, "s", 1), FS_OK);
+    CHECK_EQ(ramfs_used_bytes(fs), 0u);
+    CHECK_EQ(vfs_create(r, "a", 1, &a), FS_OK);
+    CHECK_EQ(a->ops->write(a, 0, "A", 1, &done), FS_OK);
+    CHECK_EQ(vfs_link(a, r, "a2", 2), FS_OK);
+    CHECK_EQ(vfs_create(r, "b", 1, &b), FS_OK);
+    CHECK_EQ(vfs_rename(r, "b", 1, r, "a", 1), FS_OK); /* "a" now names b; a lives on as "a2" */
+    CHECK_EQ(vfs_stat(a, &st), FS_OK);
+    CHECK_EQ(st.nlink, 1u);
+    CHECK_EQ(vfs_lookup(r, "a2", 2, &n), FS_OK);
+    CHECK(n == a);
+    vfs_node_release(n);
+    CHECK_EQ(vfs_lookup(r, "a", 1, &n), FS_OK);
+    CHECK(n == b);
+    vfs_node_release(n);
+    CHECK_EQ(vfs_symlink(r, "l", 1, "a2", 2), FS_OK);
+    struct vfs_dirent *ent = malloc(sizeof *ent);
+    int links = 0;
+    for (uint64_t c = 0; ent && vfs_readdir(r, c, ent) == FS_OK; c = ent->next_cookie)
+        links += ent->type == VFS_SYMLINK && strcmp(ent->name, "l") == 0;
+    free(ent);
+    CHECK_EQ(links, 1);
+    CHECK_EQ(ramfs_destroy(fs), FS_EBUSY); /* a and b are held */
+    vfs_node_release(a);
+    vfs_node_release(b);
+    CHECK_EQ(vfs_link(b, r, "b2", 2), FS_OK); /* b released but still named: still linkable */
+    vfs_node_release(r);
+    CHECK_EQ(ramfs_destroy(fs), FS_OK);
+}
+
 static void test_teardown(void)
 {
     if (!v.fs) {
@@ -312,6 +358,7 @@ static const struct fs_test tests[] = {
     {"readdir_cookies", test_readdir_cookies},
     {"readdir_dot_ino", test_readdir_dot_ino},
     {"links", test_links},
+    {"ramfs_links_alone", test_ramfs_links_alone},
     {"teardown", test_teardown},
     {NULL, NULL},
 };
