@@ -47,7 +47,7 @@ def differences(path):
     return out
 
 
-def judge(label, tests, expected_pass, host_fail, diffs, results, output):
+def judge(label, tests, expected_pass, diffs, results, output):
     """Problems of one pass (results: {name: (status, why)}), as text lines."""
     problems = []
     for name in sorted(tests):
@@ -61,7 +61,8 @@ def judge(label, tests, expected_pass, host_fail, diffs, results, output):
         elif status == "FAIL" and name in expected_pass:
             problems.append(f"{label} {name}: fails inside walos ({why}) but passes on the host")
         elif status == "FAIL" and name in diffs and diffs[name][0] not in output[name]:
-            problems.append(f"{label} {name}: fails ({why}) without its documented evidence {diffs[name][0]!r}")
+            problems.append(f"{label} {name}: fails ({why}) without its documented evidence "
+                            f"{diffs[name][0]!r}")
     return problems
 
 
@@ -78,16 +79,17 @@ def main():
         output.setdefault(m.group(1), {})[m.group(2)] = text[start:m.start()]
         start = m.end()
     fat, ram = results.get("wasi", {}), results.get("wasi@/tmp/wasi", {})
-    problems = judge("FAT32", tests, tests - host_fail - set(diffs), host_fail, diffs, fat,
+    problems = judge("FAT32", tests, tests - host_fail - set(diffs), diffs, fat,
                      output.get("wasi", {}))
-    problems += judge("/tmp", tests, tests - host_fail, host_fail, {}, ram,
+    problems += judge("/tmp", tests, tests - host_fail, {}, ram,
                       output.get("wasi@/tmp/wasi", {}))
     passed = sum(1 for s, _ in fat.values() if s == "ok")
     print(f"wasi-suite: {passed} of {len(tests)} pass inside walos on FAT32 (/wasi); expected "
           f"{len(tests - host_fail - set(diffs))} ({len(host_fail)} host failures, {len(diffs)} "
           f"documented FAT32 differences)")
     for name in sorted(diffs):
-        print(f"  difference {name}: {diffs[name][1]} (walos: {fat.get(name, ('none', ''))[1] or 'no result'})")
+        why = fat.get(name, ("none", ""))[1] or "no result"
+        print(f"  difference {name}: {diffs[name][1]} (walos: {why})")
     passed = sum(1 for s, _ in ram.values() if s == "ok")
     print(f"wasi-suite: {passed} of {len(tests)} pass inside walos on the RAM filesystem (/tmp/wasi); "
           f"expected {len(tests - host_fail)} (the host's)")

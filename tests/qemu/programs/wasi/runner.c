@@ -18,9 +18,9 @@
  * show). With FROM TO it then runs every test a second time on copies of the fixtures: each root
  * under FROM is copied (files and directories, recursively) to the same place under TO (e.g. /wasi
  * on FAT32 to /tmp/wasi on the RAM filesystem) before its first test, and the results print as
- * "wasi@TO: NAME ok|FAIL ..." and "wasi@TO: N passed, N failed". It exits 0 once every test ran
- * (the set of passing tests is judged on the host: tests/qemu/wasi/check.py); 2 when it cannot run
- * at all (bad manifest, no "/" preopen, a copy that fails). */
+ * "wasi@TO: NAME ok|FAIL ...", "wasi@TO: N passed, N failed" and the free memory after. It exits 0
+ * once every test ran (the set of passing tests is judged on the host: tests/qemu/wasi/check.py);
+ * 2 when it cannot run at all (bad manifest, no "/" preopen, a copy that fails). */
 #include <errno.h>
 #include <dirent.h>
 #include <poll.h>
@@ -426,6 +426,9 @@ int main(int argc, char **argv)
         snprintf(label, sizeof label, "wasi@%s", argv[3]);
         if (run_pass(manifest, root_fd, label, argv[2], argv[3]) != 0)
             return 2;
+        walos_proc_sysinfo(&after);
+        printf("%s: free memory %llu KiB after the tests\n", label,
+               (unsigned long long)after.mem_free / 1024);
     }
     return 0;
 }
