@@ -342,7 +342,8 @@ fail:
 static void proc_exit(struct proc *p, int32_t status)
 {
     if (cmdline_is("proc.unparks", "on")) /* tests of targeted wake-ups (net-sock-wake) */
-        printk("proc: pid %d (%s) unparked %lu times\n", p->pid, p->name, p->unparks);
+        printk("proc: pid %d (%s) unparked %lu times (%lu by proc_wake alone)\n", p->pid, p->name, p->unparks,
+               p->unparks_wake);
     p->status = status;
     p->state = PROC_ZOMBIE;
     proc_free_resources(p);
@@ -448,6 +449,8 @@ static void wake_blocked(void)
             (now >= p->deadline || p->block_events != sched.events || p->block_wakes != p->wakes)) {
             p->state = PROC_READY;
             p->unparks++;
+            if (now < p->deadline && p->block_events == sched.events)
+                p->unparks_wake++;
         }
     }
 }

@@ -60,6 +60,7 @@ struct proc {
     uint64_t wakes;            /* bumped by proc_wake (this process only) */
     uint64_t block_wakes;      /* blocked: wakes when it blocked */
     uint64_t unparks;          /* times it went from blocked to ready (proc.unparks=on prints it) */
+    uint64_t unparks_wake;     /* of those, by proc_wake alone (not an event, not the deadline) */
     bool waiting;              /* parked in walos_proc wait (the call is retried) */
     bool kill_pending;         /* killed while running (from its own host call): ends at the yield */
     int32_t kill_status;
