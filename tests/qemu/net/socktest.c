@@ -17,10 +17,12 @@
  * leaker's exit has given every one of them back: no PCB stays owned, the listener and the UDP
  * endpoint are gone.
  *
- * `socktest pingpong N PORT` (net-sock-wake.test) makes N one-byte round trips between two of its own
- * sockets over 127.0.0.1 (thousands of socket events), then connects to 127.0.0.1:PORT, where a
- * parked `nc -s` waits in accept, and prints what that sends: the parked process must have been
- * woken by its own socket only. */
+ * `socktest idle PORT` (net-sock-wake.test) listens on 127.0.0.1:PORT, parks in a blocking accept,
+ * sends "bye" to the one connection and exits. `socktest pingpong N PORT` waits until that listener
+ * exists (walos_net sockets), makes N one-byte round trips between two of its own sockets over
+ * 127.0.0.1 (tens of thousands of socket events; it parks in a 1 ms sleep every 20, so the scheduler
+ * looks at the parked idle one a thousand times), then connects to PORT and prints what it hears:
+ * the parked process must have been woken by its own socket only. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,8 +341,49 @@ static int watch(void)
     return 0;
 }
 
+static int idle(uint32_t port)
+{
+    uint32_t l = open_sock(WASMEDGE_SOCK_STREAM);
+    wasmedge_address lo = {loop_ip, 4};
+    __wasi_fd_t s;
+    if (!l || wasmedge_sock_bind(l, &lo, port) || wasmedge_sock_listen(l, 4)) {
+        printf("socktest: idle: FAIL listening\n");
+        return 1;
+    }
+    if (__wasi_sock_accept(l, 0, &s)) { /* parks until pingpong connects */
+        printf("socktest: idle: FAIL accept\n");
+        return 1;
+    }
+    __wasi_ciovec_t w = {(const uint8_t *)"bye\n", 4};
+    __wasi_size_t n = 0;
+    int err = __wasi_sock_send(s, &w, 1, 0, &n);
+    (void)__wasi_fd_close(s);
+    (void)__wasi_fd_close(l);
+    return err || n != 4;
+}
+
+/* Waits (up to 60 s) until the stack lists a TCP listener on port. */
+static bool wait_listener(uint32_t port)
+{
+    static struct walos_net_socket list[512];
+    for (int tries = 0; tries < 1200; tries++) {
+        uint32_t n = 0;
+        if (walos_net_sockets(list, sizeof list, &n) == 0)
+            for (uint32_t i = 0; i < n && i < sizeof list / sizeof list[0]; i++)
+                if (list[i].proto == WALOS_NET_PROTO_TCP && list[i].state == WALOS_NET_TCP_LISTEN &&
+                    list[i].local_port == port)
+                    return true;
+        sleep_ms(50);
+    }
+    return false;
+}
+
 static int pingpong(long rounds, uint32_t port)
 {
+    if (!wait_listener(port)) {
+        printf("socktest: pingpong: FAIL no listener on %u\n", (unsigned)port);
+        return 1;
+    }
     uint32_t l = open_sock(WASMEDGE_SOCK_STREAM), c = open_sock(WASMEDGE_SOCK_STREAM);
     wasmedge_address lo = {loop_ip, 4};
     __wasi_fd_t s;
@@ -364,6 +407,8 @@ static int pingpong(long rounds, uint32_t port)
             printf("socktest: pingpong: FAIL at round %ld\n", i);
             return 1;
         }
+        if (i % 20 == 19)
+            sleep_ms(1); /* parks: the scheduler then looks at who else is due to wake */
     }
     printf("socktest: pingpong: %ld round trips\n", rounds);
     (void)__wasi_fd_close(c);
@@ -392,6 +437,8 @@ static int pingpong(long rounds, uint32_t port)
 
 int main(int argc, char **argv)
 {
+    if (argc > 2 && !strcmp(argv[1], "idle"))
+        return idle((uint32_t)atol(argv[2]));
     if (argc > 3 && !strcmp(argv[1], "pingpong"))
         return pingpong(atol(argv[2]), (uint32_t)atol(argv[3]));
     if (argc > 1 && !strcmp(argv[1], "leak"))
