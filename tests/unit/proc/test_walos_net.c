@@ -1,8 +1,8 @@
 /* tests/unit/proc/test_walos_net.c — host test of kernel/proc/walos_net.c (the walos_net import
  * module) over the real stack: two stacks on tests/unit/net's fake link, A (10.0.0.1) playing the
  * kernel's stack. What the kernel around walos_net.c provides is stubbed here: the network lock and
- * the stack (netif_*), the scheduler (proc_event, proc_block_until, proc_get), the console's Ctrl-C
- * count, the clock (the link's virtual ms), the NIC drivers' counters and the engine's linker (which
+ * the stack (netif_*), the scheduler (proc_event, proc_wake, proc_block_until, proc_get), the
+ * console's Ctrl-C count, the clock (the link's virtual ms), the NIC drivers' counters and the engine's linker (which
  * records the table, so the tests call the handlers the way the engine does). Checks the records'
  * layout against sdk/walos_net.h, the echo call's parking and retry (reply, timeout, Ctrl-C, a late
  * reply to an earlier request, no route), argument checks, and no leak at teardown. */
@@ -42,6 +42,7 @@ struct netdrv_stats virtio_net_stats(const struct netdev *dev)
 }
 struct netdrv_stats e1000_stats(const struct netdev *dev) { (void)dev; return (struct netdrv_stats){0}; }
 void proc_event(void) { k.events++; }
+void proc_wake(struct proc *p) { k.events += p == &k.proc; } /* the reply wakes the pinger only */
 void proc_block_until(uint64_t deadline_ns) { k.deadline = deadline_ns; }
 struct proc *proc_get(int pid) { return pid == k.proc.pid ? &k.proc : NULL; }
 unsigned long handle_console_interrupts(void) { return k.interrupts; }
