@@ -19,7 +19,7 @@ struct tcp_seg {
     uint32_t wnd;        /* window field, unscaled */
     uint8_t *data;
     uint32_t len;        /* data bytes */
-    bool has_mss, has_ws;
+    bool has_mss, has_ws, has_sack_perm;
     uint16_t mss;
     uint8_t ws;
 };
@@ -69,6 +69,10 @@ static bool parse_options(const uint8_t *p, size_t len, struct tcp_seg *seg)
             seg->has_ws = true;
             /* RFC 7323 2.3: a shift over 14 is used as 14 */
             seg->ws = p[i + 2] > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : p[i + 2];
+        } else if (kind == TCP_OPT_SACK_PERM) {
+            if (olen != 2)
+                return false;
+            seg->has_sack_perm = true;
         }
         /* unknown options are skipped by their length (RFC 9293 3.1, RFC 1122 4.2.2.5) */
         i += olen;
@@ -96,6 +100,9 @@ static void apply_syn_options(struct tcp_pcb *pcb, const struct tcp_seg *seg)
         pcb->snd_wscale = 0;
         pcb->rcv_wscale = 0;
     }
+    /* RFC 2018 2: SACK blocks may be sent when the peer's SYN said SACK-permitted (our SYN always
+     * says it; a SYN,ACK only when the SYN did, as tcp_out.c does) */
+    pcb->sack_ok = seg->has_sack_perm;
     /* RFC 5681 3.1 eq. (1): IW = min(4*SMSS, max(2*SMSS, 4380 bytes)) */
     uint32_t iw = 2 * mss > 4380 ? 2 * mss : 4380;
     pcb->cwnd = 4 * mss < iw ? 4 * mss : iw;

@@ -34,7 +34,7 @@ static uint16_t window_field(struct tcp_pcb *pcb, bool syn)
 static int build_and_send(struct tcp_pcb *pcb, uint32_t seq, uint32_t len, uint8_t flags)
 {
     struct net_stack *stack = pcb->stack;
-    uint8_t opts[8];
+    uint8_t opts[40];
     size_t optlen = 0;
     if (flags & TCP_SYN) {
         uint16_t mss = our_mss(pcb);
@@ -50,6 +50,29 @@ static int build_and_send(struct tcp_pcb *pcb, uint32_t seq, uint32_t len, uint8
             opts[6] = 3;
             opts[7] = pcb->rcv_wscale;
             optlen = 8;
+        }
+        /* RFC 2018 2: SACK-permitted in a SYN; in a SYN,ACK only when the SYN carried it */
+        if (pcb->state == TCP_SYN_SENT || pcb->sack_ok) {
+            opts[optlen++] = TCP_OPT_NOP;
+            opts[optlen++] = TCP_OPT_NOP;
+            opts[optlen++] = TCP_OPT_SACK_PERM;
+            opts[optlen++] = 2;
+        }
+    } else if (pcb->sack_ok && pcb->nooo > 0 && len == 0 && (flags & TCP_ACK) && !(flags & TCP_RST)) {
+        /* RFC 2018 3-4 (receiver side): the out-of-order ranges we hold, at most 4 blocks (no
+         * timestamps here), the first one holding the segment that triggered this ACK (the range
+         * last added or grown is the last of pcb->ooo, tcp_in.c). Pure ACKs only: a data segment's
+         * size is planned without option space. */
+        int n = pcb->nooo < 4 ? pcb->nooo : 4;
+        opts[0] = TCP_OPT_NOP;
+        opts[1] = TCP_OPT_NOP;
+        opts[2] = TCP_OPT_SACK;
+        opts[3] = (uint8_t)(2 + 8 * n);
+        optlen = 4;
+        for (int i = 0; i < n; i++, optlen += 8) {
+            const struct tcp_range *r = &pcb->ooo[pcb->nooo - 1 - i];
+            net_put32(opts + optlen, r->start);
+            net_put32(opts + optlen + 4, r->end);
         }
     }
     struct netbuf *nb = netbuf_alloc(NETBUF_HEADROOM, TCP_HLEN + optlen + len);

@@ -77,6 +77,7 @@ struct tcp_pcb {
     uint8_t snd_wscale;          /* shift applied to the peer's window field */
     uint8_t rcv_wscale;          /* shift we apply to ours */
     bool wscale_ok;              /* both sides sent the option (RFC 7323 2.2) */
+    bool sack_ok;                /* the peer's SYN said SACK-permitted: our ACKs carry SACK blocks */
     bool fin_queued, fin_acked;  /* our FIN sits at snd_una + snd.len while not acked */
     struct tcp_ring snd;
 
@@ -84,7 +85,7 @@ struct tcp_pcb {
     uint32_t irs, rcv_nxt, rcv_adv; /* rcv_adv: right edge we last advertised */
     bool fin_received;
     struct tcp_ring rcv;
-    struct tcp_range ooo[TCP_OOO_RANGES];
+    struct tcp_range ooo[TCP_OOO_RANGES]; /* the range last added or grown is always the last one */
     int nooo;
 
     /* timers: absolute ms, 0 = off */

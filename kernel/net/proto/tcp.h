@@ -25,6 +25,8 @@
 #define TCP_OPT_NOP 1
 #define TCP_OPT_MSS 2    /* len 4, RFC 9293 3.2 */
 #define TCP_OPT_WSCALE 3 /* len 3, RFC 7323 2.2 */
+#define TCP_OPT_SACK_PERM 4 /* len 2, RFC 2018 2: SACK-permitted, in SYNs only */
+#define TCP_OPT_SACK 5   /* len 2 + 8n, RFC 2018 3: n blocks of left edge, right edge */
 
 struct __attribute__((packed)) tcp_hdr {
     uint16_t src_port;

@@ -377,6 +377,7 @@ static void test_tcp_ooo_reassembly(void)
         if (k != 0) {
             CHECK_EQ(cap.n, before + 1);
             CHECK_EQ(net_ntohl(captured_tcp(&cap, cap.n - 1)->ack), iss + 1);
+            CHECK_EQ(captured_tcp(&cap, cap.n - 1)->off >> 4, 5); /* no SACK: the SYN did not permit it */
         }
     }
     CHECK_EQ(net_ntohl(captured_tcp(&cap, cap.n - 1)->ack), iss + 1 + 500); /* the gap filled: ACK at once */
@@ -390,6 +391,75 @@ static void test_tcp_ooo_reassembly(void)
         bad += got[j] != (uint8_t)j;
     CHECK_EQ(bad, 0);
     sock_close(s);
+    sock_close(l);
+    teardown();
+}
+
+/* The option of kind `kind` in a TCP header, or NULL. */
+static const uint8_t *tcp_option(const struct tcp_hdr *th, uint8_t kind)
+{
+    const uint8_t *p = (const uint8_t *)th + TCP_HLEN, *end = (const uint8_t *)th + (th->off >> 4) * 4;
+    while (p < end && *p != TCP_OPT_EOL) {
+        if (*p == TCP_OPT_NOP) {
+            p++;
+            continue;
+        }
+        if (p + 1 >= end || p[1] < 2)
+            return NULL;
+        if (*p == kind)
+            return p;
+        p += p[1];
+    }
+    return NULL;
+}
+
+/* RFC 2018 receiver side: a SYN with SACK-permitted gets it back in the SYN,ACK; then every ACK for
+ * out-of-order data lists the held ranges, the one with the newest segment first */
+static void test_tcp_sack_blocks(void)
+{
+    setup(33);
+    struct capture cap = { .n = 0 };
+    struct sock *l, *s = NULL;
+    CHECK_EQ(sock_open(B, SOCK_TYPE_STREAM, &l), SOCK_OK);
+    CHECK_EQ(sock_bind(l, 0, 80), SOCK_OK);
+    CHECK_EQ(sock_listen(l, 4), SOCK_OK);
+    icmp_echo_request(A, IP_B, 1, 1, 0);
+    fakelink_advance(&L, 10);
+    L.filter = capture_filter;
+    L.filter_arg = &cap;
+    uint32_t iss = 5000;
+    static const uint8_t sackp[] = { TCP_OPT_NOP, TCP_OPT_NOP, TCP_OPT_SACK_PERM, 2 };
+    inject(tcp_frame(IP_A, 7001, 80, iss, 0, TCP_SYN, sackp, sizeof sackp, 0));
+    CHECK(tcp_option(captured_tcp(&cap, 0), TCP_OPT_SACK_PERM) != NULL);
+    uint32_t b = net_ntohl(captured_tcp(&cap, 0)->seq) + 1;
+    inject(tcp_frame(IP_A, 7001, 80, iss + 1, b, TCP_ACK, NULL, 0, 0));
+    CHECK_EQ(sock_accept(l, &s), SOCK_OK);
+    /* segments 4, 2, 3, then 0 and 1 (100 bytes each): blocks [4], [2][4], [2-4], none */
+    static const int order[] = { 4, 2, 3, 0, 1 };
+    static const uint32_t want[5][3] = { { 1, 400, 500 }, { 2, 200, 300 }, { 1, 200, 500 }, { 1, 200, 500 }, { 0 } };
+    for (int i = 0; i < 5; i++) {
+        uint32_t seq = iss + 1 + 100u * (uint32_t)order[i];
+        inject(tcp_frame(IP_A, 7001, 80, seq, b, TCP_ACK, NULL, 0, 100));
+        const struct tcp_hdr *th = captured_tcp(&cap, cap.n - 1);
+        const uint8_t *o = tcp_option(th, TCP_OPT_SACK);
+        if (!want[i][0]) {
+            CHECK(o == NULL);
+            CHECK_EQ(net_ntohl(th->ack), iss + 1 + 500);
+            continue;
+        }
+        CHECK(o != NULL);
+        if (!o)
+            continue;
+        CHECK(o[1] >= 2 + 8 * want[i][0]);
+        CHECK_EQ(net_get32(o + 2), iss + 1 + want[i][1]);
+        CHECK_EQ(net_get32(o + 6), iss + 1 + want[i][2]);
+        if (i == 1) { /* the older range second */
+            CHECK_EQ(net_get32(o + 10), iss + 1 + 400);
+            CHECK_EQ(net_get32(o + 14), iss + 1 + 500);
+        }
+    }
+    if (s)
+        sock_close(s);
     sock_close(l);
     teardown();
 }
@@ -823,6 +893,7 @@ static const struct test_case tests[] = {
     { "tcp_icmp_port_unreachable", test_tcp_icmp_unreachable },
     { "tcp_sender_sws_avoidance", test_tcp_sender_sws },
     { "tcp_out_of_order_reassembly", test_tcp_ooo_reassembly },
+    { "tcp_sack_blocks", test_tcp_sack_blocks },
     { "tcp_loopback", test_tcp_loopback },
     { "tcp_close_orders_time_wait", test_tcp_close_orders },
     { "tcp_simultaneous_open", test_tcp_simultaneous_open },
