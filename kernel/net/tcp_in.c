@@ -142,13 +142,16 @@ static void reset_closed(struct net_stack *stack, const struct ip4_info *info, u
                      true);
 }
 
-/* Frees l's oldest half-open child (control blocks are prepended to stack->tcp_pcbs at allocation,
- * so the last one in the list is the oldest); false when it has none. */
+/* Frees l's oldest half-open child whose SYN,ACK went unanswered for a whole RTO (it was
+ * retransmitted: a forged SYN's, or a peer that is gone); false when there is none. Younger ones are
+ * kept: a burst of real clients beyond the backlog must not evict each other (their SYNs are dropped
+ * and retried, as before). Control blocks are prepended to stack->tcp_pcbs at allocation, so the
+ * last match in the list is the oldest. */
 static bool evict_oldest_half_open(struct tcp_pcb *l)
 {
     struct tcp_pcb *oldest = NULL;
     for (struct tcp_pcb *p = l->stack->tcp_pcbs; p; p = p->next)
-        if (p->listener == l && !p->in_accept_queue && p->state == TCP_SYN_RECEIVED)
+        if (p->listener == l && !p->in_accept_queue && p->state == TCP_SYN_RECEIVED && p->retries > 0)
             oldest = p;
     if (!oldest)
         return false;
@@ -172,10 +175,10 @@ static void listen_input(struct tcp_pcb *l, const struct ip4_info *info, uint16_
     if (!(seg->flags & TCP_SYN) || info->broadcast)
         return; /* RFC 1122 4.2.3.10: a SYN to a broadcast address is ignored */
     /* SYN flood bound: at most `backlog` half-open and `backlog` unaccepted children. A full SYN
-     * queue makes room by dropping its oldest half-open child (RFC 4987 3.4, "dropping the oldest
-     * SYN-RECEIVED"): a real client's SYN is taken at once and completes unless `backlog` more SYNs
-     * arrive within its round trip, where refusing new SYNs kept it out until the flood's children
-     * timed out (12-20 s under TCG). */
+     * queue makes room by dropping its oldest half-open child that has gone a whole RTO without an
+     * answer (RFC 4987 3.4, "dropping the oldest SYN-RECEIVED"): after a flood a real client's SYN is
+     * taken at once, where refusing new SYNs kept it out until the flood's children timed out
+     * (12-20 s under TCG); a new child is never evicted before its first RTO. */
     if (l->accept_len >= l->backlog) {
         stack->stats.tcp_drop_syn_backlog++;
         return;
