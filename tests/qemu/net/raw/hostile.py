@@ -17,8 +17,8 @@ Walos runs the in-kernel responder (test=net-echo) on 192.0.2.2 (net.ip=). In or
   4. a SYN flood of N SYNs to port 80 (default 3000) from our address with random ports and from
      200 other on-link addresses that never answer ARP;
   5. afterwards a normal ARP exchange, ICMP echo and TCP handshake + GET must work, the GET within
-     GET_AFTER_FLOOD_MAX_S (a full SYN queue drops its oldest half-open connection for a new SYN,
-     tcp_syn_evicted; before that, the handshake waited 12-20 s for the flood's half-open
+     GET_AFTER_FLOOD_MAX_S (a full SYN queue drops, for a new SYN, its oldest half-open connection
+     whose SYN,ACK went an RTO unanswered, tcp_syn_evicted; before that, the handshake waited 12-20 s for the flood's half-open
      connections to time out), and the counters from GET /stats must show each kind of drop.
 Exits 0 when all of that held, 1 with a reason otherwise.
 """
