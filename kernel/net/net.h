@@ -61,6 +61,7 @@ struct net_stats {
         tcp_retransmits, tcp_fast_retransmits, tcp_timeouts, tcp_dupacks, tcp_partial_acks,
         tcp_delayed_acks, tcp_ooo_segments, tcp_window_probes, tcp_keepalive_probes, tcp_icmp_errors;
     uint64_t tcp_syn_evicted;   /* half-open connections dropped to make room for a new SYN */
+    uint64_t tcp_tw_recycled;   /* TIME_WAIT blocks taken back early because the table was full */
     uint64_t lo_prompt, lo_tick; /* loopback frames delivered by net_loopback_flush / by net_tick */
 };
 

@@ -254,7 +254,8 @@ void netif_print_stats(void)
     C(tcp_drop_opts), C(tcp_drop_outwin), C(tcp_drop_noconn), C(tcp_drop_syn_backlog), C(tcp_drop_ooo);
     C(tcp_rst_rx), C(tcp_rst_tx), C(tcp_challenge_ack), C(tcp_ack_ratelimited), C(tcp_retransmits);
     C(tcp_fast_retransmits), C(tcp_timeouts), C(tcp_dupacks), C(tcp_partial_acks), C(tcp_delayed_acks);
-    C(tcp_ooo_segments), C(tcp_window_probes), C(tcp_keepalive_probes), C(tcp_icmp_errors), C(tcp_syn_evicted);
+    C(tcp_ooo_segments), C(tcp_window_probes), C(tcp_keepalive_probes), C(tcp_icmp_errors), C(tcp_syn_evicted),
+    C(tcp_tw_recycled);
     C(lo_prompt), C(lo_tick);
 #undef C
     printk("\n");

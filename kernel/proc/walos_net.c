@@ -194,7 +194,7 @@ static const struct counter_name {
     COUNTER(tcp_drop_ooo), COUNTER(tcp_rst_rx), COUNTER(tcp_rst_tx), COUNTER(tcp_challenge_ack),
     COUNTER(tcp_ack_ratelimited), COUNTER(tcp_retransmits), COUNTER(tcp_fast_retransmits), COUNTER(tcp_timeouts),
     COUNTER(tcp_dupacks), COUNTER(tcp_partial_acks), COUNTER(tcp_delayed_acks), COUNTER(tcp_ooo_segments),
-    COUNTER(tcp_window_probes), COUNTER(tcp_keepalive_probes), COUNTER(tcp_icmp_errors), COUNTER(tcp_syn_evicted),
+    COUNTER(tcp_window_probes), COUNTER(tcp_keepalive_probes), COUNTER(tcp_icmp_errors), COUNTER(tcp_syn_evicted), COUNTER(tcp_tw_recycled),
     COUNTER(lo_prompt), COUNTER(lo_tick),
 };
 #undef COUNTER

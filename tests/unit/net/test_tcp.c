@@ -879,6 +879,58 @@ static void test_corrupting_link(void)
     teardown();
 }
 
+/* A server that closes first keeps each connection in TIME_WAIT for 2 MSL (4 minutes). More short
+ * connections than the table holds still all get through (the oldest TIME_WAIT block is taken back),
+ * and a TIME_WAIT block holds no buffers (a few thousand of them used to exhaust the kernel heap:
+ * wrk with `Connection: close` against httpd locked walos out of TCP for minutes). */
+static void test_tcp_time_wait_many_short(void)
+{
+    setup(31);
+    struct sock *l;
+    CHECK_EQ(sock_open(B, SOCK_TYPE_STREAM, &l), SOCK_OK);
+    CHECK_EQ(sock_bind(l, 0, 80), SOCK_OK);
+    CHECK_EQ(sock_listen(l, 16), SOCK_OK);
+    long blocks = net_host_live_blocks();
+    int served = 0;
+    const int rounds = TCP_MAX_PCBS + 200;
+    for (int i = 0; i < rounds; i++) {
+        struct sock *c, *s = NULL;
+        if (sock_open(A, SOCK_TYPE_STREAM, &c) != SOCK_OK)
+            break;
+        sock_connect(c, IP_B, 80);
+        for (int k = 0; k < 50 && !s; k++) {
+            fakelink_step(&L);
+            sock_accept(l, &s);
+        }
+        if (s) {
+            size_t n;
+            CHECK_EQ(sock_send(s, "bye", 3, &n), SOCK_OK);
+            sock_close(s); /* the server closes first: it ends in TIME_WAIT */
+            fakelink_advance(&L, 3);
+            char buf[8];
+            if (sock_recv(c, buf, sizeof buf, &n) == SOCK_OK && n == 3)
+                served++;
+        }
+        sock_close(c);
+        fakelink_advance(&L, 3);
+    }
+    CHECK_EQ(served, rounds);
+    CHECK(B->tcp_npcbs <= TCP_MAX_PCBS);
+    CHECK(B->stats.tcp_tw_recycled >= 200);
+    int time_wait = 0;
+    for (struct tcp_pcb *p = B->tcp_pcbs; p; p = p->next)
+        time_wait += p->state == TCP_TIME_WAIT;
+    CHECK(time_wait >= TCP_MAX_PCBS - 2);
+    /* one kmalloc block per TIME_WAIT control block, no rings */
+    printf("  %d TIME_WAIT blocks hold %ld kmalloc blocks\n", time_wait, net_host_live_blocks() - blocks);
+    CHECK(net_host_live_blocks() - blocks <= time_wait + 16);
+    fakelink_advance(&L, 2 * TCP_MSL_MS + 10);
+    CHECK_EQ(B->tcp_npcbs, 1); /* the listener */
+    sock_close(l);
+    fakelink_advance(&L, 10);
+    teardown();
+}
+
 static const struct test_case tests[] = {
     { "sock_readiness_notify", test_notify },
     { "tcp_handshake_echo_wscale_delack", test_tcp_handshake_and_echo },
@@ -896,6 +948,7 @@ static const struct test_case tests[] = {
     { "tcp_sack_blocks", test_tcp_sack_blocks },
     { "tcp_loopback", test_tcp_loopback },
     { "tcp_close_orders_time_wait", test_tcp_close_orders },
+    { "tcp_time_wait_many_short_connections", test_tcp_time_wait_many_short },
     { "tcp_simultaneous_open", test_tcp_simultaneous_open },
     { "tcp_rst_closed_port_and_reset", test_tcp_rst_closed_port },
     { "tcp_zero_window_persist", test_tcp_zero_window },
