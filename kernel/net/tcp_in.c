@@ -174,7 +174,8 @@ static void listen_input(struct tcp_pcb *l, const struct ip4_info *info, uint16_
     }
     if (!(seg->flags & TCP_SYN) || info->broadcast)
         return; /* RFC 1122 4.2.3.10: a SYN to a broadcast address is ignored */
-    /* SYN flood bound: at most `backlog` half-open and `backlog` unaccepted children. A full SYN
+    /* SYN flood bound: at most TCP_SYN_QUEUE_MIN (or `backlog` if larger) half-open and `backlog`
+     * unaccepted children. A full SYN
      * queue makes room by dropping its oldest half-open child that has gone a whole RTO without an
      * answer (RFC 4987 3.4, "dropping the oldest SYN-RECEIVED"): after a flood a real client's SYN is
      * taken at once, where refusing new SYNs kept it out until the flood's children timed out
@@ -183,7 +184,8 @@ static void listen_input(struct tcp_pcb *l, const struct ip4_info *info, uint16_
         stack->stats.tcp_drop_syn_backlog++;
         return;
     }
-    if (l->syn_pending >= l->backlog && !evict_oldest_half_open(l)) {
+    int syn_queue = l->backlog > TCP_SYN_QUEUE_MIN ? l->backlog : TCP_SYN_QUEUE_MIN;
+    if (l->syn_pending >= syn_queue && !evict_oldest_half_open(l)) {
         stack->stats.tcp_drop_syn_backlog++;
         return;
     }

@@ -15,6 +15,10 @@
 /* ---- constants (each with its source) ---- */
 #define TCP_MAX_PCBS 1024           /* control blocks per stack, half-open ones included */
 #define TCP_MAX_BACKLOG 128
+/* Half-open children a listener may hold, whatever its backlog (Linux: tcp_max_syn_backlog): a
+ * burst of real clients bigger than the backlog (200 at once through QEMU's user network) must not
+ * fill the SYN queue and start evicting its own members; a flood still hits the bound. */
+#define TCP_SYN_QUEUE_MIN 512
 #define TCP_DEFAULT_MSS 536         /* RFC 9293 3.7.1: assumed when the peer sends no MSS option */
 #define TCP_RTO_INITIAL_MS 1000     /* RFC 6298 2.1 */
 /* RFC 6298 2.4 says the minimum "SHOULD be rounded up to 1 second"; like Linux we use 200 ms (the
