@@ -25,7 +25,9 @@
  *                  proc.mem=MIB  their memory limit; proc.repeat=N  run the set N times and
  *                  print frames/heap after each round (leak check); proc.bounds=check  explicit
  *                  bounds checks instead of guard-page memories (=alternate: odd rounds check,
- *                  even rounds guard, to compare their speed in one boot)   (kernel/proc/proc.c)
+ *                  even rounds guard, to compare their speed in one boot); proc.unparks=on
+ *                  print how often each process was unparked as it ends (tests)
+ *                                                                          (kernel/proc/proc.c)
  *   svc=on|off, svc.dir=PATH, svc.time=S  the service manager on test boots, another unit
  *                  directory, a supervision time limit                   (kernel/proc/svcmgr.c)
  *   test=storage-write|storage-read|storage-blk|storage-crash|storage-bench,
