@@ -6,8 +6,11 @@ started in walos by the service manager (socket activation), through QEMU's host
                                            a while; up to 120 s)
     httpcheck.py PORT page FILE            host curl GETs / and the body must equal FILE
     httpcheck.py PORT file PATH FILE       host curl GETs PATH; size and SHA-256 must match FILE's
-    httpcheck.py PORT concurrent N FILE    N keep-alive connections open at once, 3 requests each
-                                           (GET /, HEAD /, GET /index.html), every body equal to FILE
+    httpcheck.py PORT concurrent N FILE [PORT...]
+                                           N keep-alive connections open at once, 3 requests each
+                                           (GET /, HEAD /, GET /index.html), every body equal to FILE;
+                                           spread over PORT and the further ports (all forwarded to
+                                           the same guest port)
     httpcheck.py PORT missing              GET /no-such-file answers 404
 
 Every network operation has a timeout; no pass or fail depends on how fast anything is. Exit status
@@ -111,16 +114,49 @@ def cmd_file(port, path, want_file, work):
     print(f"httpcheck: {path} {n} bytes, sha256 ok, {secs:.1f} s ({n / secs / 1e6:.2f} MB/s)")
 
 
-def cmd_concurrent(port, n, want_file):
+def open_connections(ports, n):
+    """Opens n connections spread over ports (hostfwd rules to the same guest port): one after
+    another on each port, the ports in parallel. QEMU's user network accepts forwarded connections
+    from a listen(2) backlog of 1. A connect that finds it full waits out the host's 1 s SYN retry;
+    two connects racing for it can lose a connection outright (the host drops the final ACK, the
+    client believes it is connected, QEMU never sees it). One connect at a time per port avoids
+    both; several ports keep it quick. Returns the sockets, in order; fails on any error."""
+    socks, errors = [None] * n, []
+
+    def opener(first):
+        for i in range(first, n, len(ports)):
+            try:
+                # bound first: a port of its own. connect() alone may give two connections to
+                # different host ports the same source port, and QEMU keeps the source port, so
+                # the guest would see one connection twice.
+                socks[i] = socket.create_connection((HOST, ports[i % len(ports)]), timeout=120,
+                                                    source_address=(HOST, 0))
+            except OSError as e:
+                errors.append(f"connect {i} (port {ports[i % len(ports)]}): {e}")
+                return
+
+    threads = [threading.Thread(target=opener, args=(k,)) for k in range(len(ports))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        for s in socks:
+            if s:
+                s.close()
+        fail(errors[0])
+    return socks
+
+
+def cmd_concurrent(ports, n, want_file):
+    """n keep-alive connections, every one open before the first request is sent, then three
+    requests on each, all connections at once."""
     want = open(want_file, "rb").read()
     errors, done = [], [0]
     lock = threading.Lock()
-    socks = []
-    for i in range(n):  # every connection open before the first request: all n at once
-        try:
-            socks.append(socket.create_connection((HOST, port), timeout=120))
-        except OSError as e:
-            fail(f"connect {i}: {e}")
+    t0 = time.time()
+    socks = open_connections(ports, n)
+    t_open = time.time() - t0
 
     def worker(i, s):
         try:
@@ -140,7 +176,7 @@ def cmd_concurrent(port, n, want_file):
         finally:
             s.close()
 
-    t0 = time.time()
+    t1 = time.time()
     threads = [threading.Thread(target=worker, args=(i, s)) for i, s in enumerate(socks)]
     for t in threads:
         t.start()
@@ -148,7 +184,8 @@ def cmd_concurrent(port, n, want_file):
         t.join(300)
     if errors or done[0] != n:
         fail(f"{done[0]}/{n} connections completed; {len(errors)} errors: {errors[:3]}")
-    print(f"httpcheck: {n} concurrent keep-alive connections x 3 requests ok in {time.time() - t0:.1f} s")
+    print(f"httpcheck: {n} keep-alive connections open at once (opened in {t_open:.1f} s over "
+          f"{len(ports)} forwarded ports), 3 requests each, all ok in {time.time() - t1:.1f} s")
 
 
 def cmd_missing(port):
@@ -170,7 +207,7 @@ def main():
     elif what == "file":
         cmd_file(port, args[0], args[1], work)
     elif what == "concurrent":
-        cmd_concurrent(port, int(args[0]), args[1])
+        cmd_concurrent([port] + [int(p) for p in args[2:]], int(args[0]), args[1])
     elif what == "missing":
         cmd_missing(port)
     else:
