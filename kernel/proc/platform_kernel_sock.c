@@ -189,6 +189,27 @@ void ksock_poll(struct ksock *k, struct plat_pollfd *f)
 
 /* ---- transfers ---------------------------------------------------------------------------------- */
 
+/* TCP: moves bytes between the connection and the iovecs in order (send: from them, else into
+ * them) until one is filled or drained only in part. Bytes already moved win over a later error or
+ * EAGAIN (a short count, as POSIX); nothing moved and nothing possible yet: would_block. Lock held. */
+static int stream_iov(struct ksock *k, uint16_t fdflags, const struct plat_iovec *iov, size_t count, bool send,
+                      size_t *n_out)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (!iov[i].len)
+            continue;
+        size_t done = 0;
+        int err = send ? sock_send(k->sock, iov[i].buf, iov[i].len, &done)
+                       : sock_recv(k->sock, iov[i].buf, iov[i].len, &done);
+        if (err)
+            return *n_out ? WASI_ESUCCESS : err == WASI_EAGAIN ? would_block(k, fdflags) : err;
+        *n_out += done;
+        if (done < iov[i].len)
+            break;
+    }
+    return WASI_ESUCCESS;
+}
+
 /* Receives into the iovecs (TCP: as much as is there; UDP: one datagram); lock held. */
 static int recv_locked(struct ksock *k, uint16_t fdflags, const struct plat_iovec *iov, size_t count,
                        size_t *n_out, uint32_t *ip_out, uint16_t *port_out)
@@ -196,24 +217,10 @@ static int recv_locked(struct ksock *k, uint16_t fdflags, const struct plat_iove
     *n_out = 0;
     size_t want = iov_total(iov, count);
     if (k->stream) {
-        for (size_t i = 0; i < count; i++) {
-            if (!iov[i].len)
-                continue;
-            size_t got = 0;
-            int err = sock_recv(k->sock, iov[i].buf, iov[i].len, &got);
-            if (err == WASI_EAGAIN && *n_out)
-                break;
-            if (err == WASI_EAGAIN)
-                return want ? would_block(k, fdflags) : WASI_ESUCCESS;
-            if (err)
-                return *n_out ? WASI_ESUCCESS : err;
-            *n_out += got;
-            if (got < iov[i].len)
-                break;
-        }
-        if (ip_out)
+        int err = stream_iov(k, fdflags, iov, count, false, n_out);
+        if (!err && ip_out)
             sock_peer_addr(k->sock, ip_out, port_out);
-        return WASI_ESUCCESS;
+        return err;
     }
     /* UDP: one datagram, scattered over the iovecs through one bounce buffer */
     uint8_t *tmp = count == 1 ? iov[0].buf : kmalloc(want ? want : 1);
@@ -247,24 +254,8 @@ static int send_locked(struct ksock *k, uint16_t fdflags, const struct plat_iove
 {
     *n_out = 0;
     size_t total = iov_total(iov, count);
-    if (k->stream) {
-        for (size_t i = 0; i < count; i++) {
-            if (!iov[i].len)
-                continue;
-            size_t sent = 0;
-            int err = sock_send(k->sock, iov[i].buf, iov[i].len, &sent);
-            if (err == WASI_EAGAIN && *n_out)
-                break;
-            if (err == WASI_EAGAIN)
-                return would_block(k, fdflags);
-            if (err)
-                return *n_out ? WASI_ESUCCESS : err;
-            *n_out += sent;
-            if (sent < iov[i].len)
-                break;
-        }
-        return WASI_ESUCCESS;
-    }
+    if (k->stream)
+        return stream_iov(k, fdflags, iov, count, true, n_out);
     if (total > DGRAM_MAX)
         return WASI_EMSGSIZE;
     const uint8_t *src = count == 1 ? iov[0].buf : NULL;

@@ -295,6 +295,7 @@ int proc_spawn(const struct proc_spawn_args *a)
         io[i] = stdio_handle(p, a, i);
     if (wasi_ctx_set_stdio(p->wasi, io[0], io[1], io[2]) != WASI_ESUCCESS)
         goto fail;
+    wasi_ctx_allow_net(p->wasi, a->allow_net);
     if (a->preopen_root) {
         plat_handle root = handle_open_dir(p, "/");
         if (root < 0 || wasi_ctx_preopen_dir(p->wasi, root, "/") < 0)
@@ -564,14 +565,14 @@ static int boot_round(const char *line, uint32_t mem_pages, int want, int *failu
             int argc = split_args(words[nrun], argv, 16);
             struct proc_spawn_args a = {.path = argv[0], .argc = argc, .argv = argv,
                                         .stdio = {-1, -1, -1}, .preopen_root = true,
-                                        .max_memory_pages = mem_pages};
+                                        /* run= comes from whoever controls the boot: root's
+                                           files and the network */
+                                        .allow_net = true, .max_memory_pages = mem_pages};
             uint64_t t0 = timer_ns();
             int pid = proc_spawn(&a);
             if (pid < 0) {
                 (*failures)++;
             } else {
-                /* run= comes from whoever controls the boot: root's files and the network */
-                wasi_ctx_allow_net(proc_get(pid)->wasi, true);
                 printk("proc: started pid %d: %s (spawn %lu us)\n", pid, argv[0],
                        (unsigned long)((timer_ns() - t0) / 1000));
             }

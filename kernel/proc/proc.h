@@ -80,6 +80,8 @@ struct proc_spawn_args {
     struct proc *parent;       /* NULL: the kernel (ppid 0) */
     int stdio[3];              /* parent's handles for fds 0..2 (-1: the console, -2: none) */
     bool preopen_root;         /* preopen "/" (kernel spawns only) */
+    bool allow_net;            /* may use the network (sockets, name lookups): a capability; a child
+                                  never gets it unless its parent has it (walos_ext.h) */
     uint32_t max_memory_pages; /* 0: PROC_DEFAULT_MEMORY_PAGES */
     uint64_t fuel;             /* engine fuel for the whole run; 0: unlimited */
 };

@@ -253,7 +253,7 @@ static void start(struct service *s)
     struct proc_spawn_args a = {.path = u->exec, .argc = argc, .argv = argv, .envc = envc,
                                 .env = env, .stdio = {-1, out, out},
                                 .max_memory_pages = (uint32_t)((u->max_memory + 65535) / 65536),
-                                .fuel = u->fuel};
+                                .fuel = u->fuel, .allow_net = u->allow_net};
     int pid = proc_spawn(&a);
     if (out >= 0)
         handle_close(NULL, out); /* the kernel's own copy: the child holds its own (start may run
@@ -280,8 +280,6 @@ static void start(struct service *s)
             p = NULL;
         }
     }
-    if (p)
-        wasi_ctx_allow_net(p->wasi, u->allow_net);
     uint64_t now = timer_ns();
     if (!p) {
         printk("svc: %s: cannot start %s\n", u->name, u->exec);

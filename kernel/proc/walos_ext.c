@@ -131,14 +131,14 @@ static int ext_spawn(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem,
         argv[argc++] = path;
     struct proc_spawn_args a = {.path = *rest ? rest : ".", .dir = dir, .argc = argc, .argv = argv,
                                 .envc = envc, .env = env, .parent = self,
-                                .stdio = {fds[0]->handle, fds[1]->handle, fds[2]->handle}};
+                                .stdio = {fds[0]->handle, fds[1]->handle, fds[2]->handle},
+                                .allow_net = ctx->net_allowed}; /* iff its parent may */
     int pid = proc_spawn(&a);
     if (pid < 0) {
         err = -pid;
         goto out;
     }
     struct proc *child = proc_get(pid);
-    wasi_ctx_allow_net(child->wasi, ctx->net_allowed);   /* a child may use the network iff its parent may */
     for (uint32_t i = 3; i < nfds && !err; i++) {
         plat_handle h = handle_dup(child, self, fds[i]->handle);
         if (h < 0) {
@@ -248,21 +248,42 @@ static int ext_kill(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, 
     return ret(slots, WASI_ESUCCESS);
 }
 
+bool ext_records_begin(struct ext_records *r, const uint64_t *slots, uint8_t *mem, uint64_t mem_size,
+                       uint32_t rec_bytes)
+{
+    uint32_t buf_len = (uint32_t)slots[1];
+    r->buf = wasi_guest(mem, mem_size, (uint32_t)slots[0], buf_len);
+    r->count_out = wasi_guest(mem, mem_size, (uint32_t)slots[2], 4);
+    r->fit = buf_len / rec_bytes;
+    r->rec_bytes = rec_bytes;
+    r->count = 0;
+    return r->buf && r->count_out;
+}
+
+uint8_t *ext_records_next(struct ext_records *r)
+{
+    uint32_t i = r->count++;
+    return i < r->fit ? r->buf + (size_t)i * r->rec_bytes : NULL;
+}
+
+void ext_records_end(struct ext_records *r)
+{
+    memcpy(r->count_out, &r->count, 4);
+}
+
 /* list(buf, buf_len, count_out) -> errno */
 static int ext_list(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size)
 {
     (void)call;
-    uint32_t buf_len = (uint32_t)slots[1];
-    uint8_t *buf = wasi_guest(mem, mem_size, (uint32_t)slots[0], buf_len);
-    uint8_t *count_g = wasi_guest(mem, mem_size, (uint32_t)slots[2], 4);
-    if (!buf || !count_g)
+    struct ext_records r;
+    if (!ext_records_begin(&r, slots, mem, mem_size, 64))
         return ret(slots, WASI_EFAULT);
-    uint32_t count = 0, fit = buf_len / 64;
     for (int pid = 1; pid <= proc_max_pid(); pid++) {
         struct proc *p = proc_get(pid);
         if (!p)
             continue;
-        if (count < fit) {
+        uint8_t *dst = ext_records_next(&r);
+        if (dst) {
             uint8_t rec[64] = {0};
             uint32_t u[4] = {(uint32_t)p->pid, (uint32_t)p->ppid, (uint32_t)p->state, 0};
             uint64_t mem_bytes = 0;
@@ -273,11 +294,10 @@ static int ext_list(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, 
             memcpy(rec + 16, &p->cpu_ns, 8);
             memcpy(rec + 24, &mem_bytes, 8);
             memcpy(rec + 32, p->name, PROC_NAME_MAX);
-            memcpy(buf + 64 * count, rec, 64);
+            memcpy(dst, rec, 64);
         }
-        count++;
     }
-    memcpy(count_g, &count, 4);
+    ext_records_end(&r);
     return ret(slots, WASI_ESUCCESS);
 }
 

@@ -31,6 +31,7 @@
 #include "kernel/net/udp.h"
 #include "kernel/proc/handle.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/walos_ext.h"
 #include "wasi/wasi_priv.h"
 
 #define IFACE_BYTES 104          /* struct walos_net_iface */
@@ -103,21 +104,20 @@ static void put_iface(uint8_t *rec, const struct netdev *d)
 static int net_ifaces(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size)
 {
     (void)call;
-    uint32_t buf_len = (uint32_t)slots[1];
-    uint8_t *buf = wasi_guest(mem, mem_size, (uint32_t)slots[0], buf_len);
-    uint8_t *count_g = wasi_guest(mem, mem_size, (uint32_t)slots[2], 4);
-    if (!buf || !count_g)
+    struct ext_records r;
+    if (!ext_records_begin(&r, slots, mem, mem_size, IFACE_BYTES))
         return ret(slots, WASI_EFAULT);
     struct net_stack *stack = netif_stack();
-    uint32_t count = 0, fit = buf_len / IFACE_BYTES;
     if (stack) {
         bool on = netif_lock();
-        for (struct netdev *d; (d = net_get_netdev(stack, (int)count)); count++)
-            if (count < fit)
-                put_iface(buf + IFACE_BYTES * count, d);
+        for (struct netdev *d; (d = net_get_netdev(stack, (int)r.count));) {
+            uint8_t *dst = ext_records_next(&r);
+            if (dst)
+                put_iface(dst, d);
+        }
         netif_unlock(on);
     }
-    memcpy(count_g, &count, 4);
+    ext_records_end(&r);
     return ret(slots, WASI_ESUCCESS);
 }
 
@@ -138,15 +138,12 @@ static void put_socket(uint8_t *rec, uint32_t proto, uint32_t state, uint32_t li
 static int net_sockets(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, uint64_t mem_size)
 {
     (void)call;
-    uint32_t buf_len = (uint32_t)slots[1];
-    uint8_t *buf = wasi_guest(mem, mem_size, (uint32_t)slots[0], buf_len);
-    uint8_t *count_g = wasi_guest(mem, mem_size, (uint32_t)slots[2], 4);
-    if (!buf || !count_g)
+    struct ext_records r;
+    if (!ext_records_begin(&r, slots, mem, mem_size, SOCKET_BYTES))
         return ret(slots, WASI_EFAULT);
     struct net_stack *stack = netif_stack();
-    uint32_t count = 0, fit = buf_len / SOCKET_BYTES;
     if (!stack) {
-        memcpy(count_g, &count, 4);
+        ext_records_end(&r);
         return ret(slots, WASI_ESUCCESS);
     }
     struct tcp_conn *tcp = kmalloc(LIST_MAX * sizeof(*tcp));
@@ -159,18 +156,19 @@ static int net_sockets(struct wasm_host_call *call, uint64_t *slots, uint8_t *me
     bool on = netif_lock();
     int ntcp = tcp_list(stack, tcp, LIST_MAX), nudp = udp_list(stack, udp, LIST_MAX);
     netif_unlock(on);
-    for (int i = 0; i < ntcp && i < LIST_MAX; i++, count++)
-        if (count < fit)
-            put_socket(buf + SOCKET_BYTES * count, PROTO_TCP, (uint32_t)tcp[i].state, tcp[i].local_ip,
+    uint8_t *dst;
+    for (int i = 0; i < ntcp && i < LIST_MAX; i++)
+        if ((dst = ext_records_next(&r)))
+            put_socket(dst, PROTO_TCP, (uint32_t)tcp[i].state, tcp[i].local_ip,
                        tcp[i].remote_ip, tcp[i].local_port, tcp[i].remote_port, tcp[i].recv_q, tcp[i].send_q,
                        tcp[i].user || tcp[i].state == TCP_LISTEN ? SOCK_OWNED : 0);
-    for (int i = 0; i < nudp && i < LIST_MAX; i++, count++)
-        if (count < fit)
-            put_socket(buf + SOCKET_BYTES * count, PROTO_UDP, 0, udp[i].local_ip, udp[i].remote_ip,
+    for (int i = 0; i < nudp && i < LIST_MAX; i++)
+        if ((dst = ext_records_next(&r)))
+            put_socket(dst, PROTO_UDP, 0, udp[i].local_ip, udp[i].remote_ip,
                        udp[i].local_port, udp[i].remote_port, udp[i].queued_bytes, 0, SOCK_OWNED);
     kfree(tcp);
     kfree(udp);
-    memcpy(count_g, &count, 4);
+    ext_records_end(&r);
     return ret(slots, WASI_ESUCCESS);
 }
 
