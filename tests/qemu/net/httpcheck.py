@@ -17,54 +17,15 @@ Every network operation has a timeout; no pass or fail depends on how fast anyth
 0 on success, 1 with a reason otherwise. Only 127.0.0.1 is ever contacted."""
 import hashlib
 import os
-import socket
-import subprocess
 import sys
-import threading
 import time
 
-HOST = "127.0.0.1"
+from nethttp import CheckError, curl, get_once, open_connections, read_response, run_sessions
 
 
 def fail(why):
     print("httpcheck: FAIL " + why, flush=True)
     sys.exit(1)
-
-
-def curl(port, path, timeout, out=None):
-    cmd = ["curl", "-sS", "--fail", "-m", str(timeout), f"http://{HOST}:{port}{path}"]
-    if out:
-        cmd += ["-o", out]
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout + 5)
-    if r.returncode != 0:
-        fail(f"curl {path}: exit {r.returncode}: {r.stderr.decode(errors='replace').strip()}")
-    return r.stdout
-
-
-def read_response(f, head=False):
-    """Reads one HTTP response from a socket file; returns (status, headers, body)."""
-    line = f.readline()
-    if not line:
-        raise OSError("connection closed before a response")
-    status = int(line.split()[1])
-    headers = {}
-    while True:
-        h = f.readline()
-        if h in (b"\r\n", b""):
-            break
-        k, _, v = h.decode().partition(":")
-        headers[k.strip().lower()] = v.strip()
-    length = int(headers.get("content-length", "0"))
-    body = b"" if head else f.read(length)
-    if len(body) != (0 if head else length):
-        raise OSError("short body")
-    return status, headers, body
-
-
-def get_once(port, path="/", timeout=10):
-    with socket.create_connection((HOST, port), timeout=timeout) as s:
-        s.sendall(f"GET {path} HTTP/1.1\r\nHost: walos\r\nConnection: close\r\n\r\n".encode())
-        return read_response(s.makefile("rb"))
 
 
 def cmd_wait(port):
@@ -114,76 +75,25 @@ def cmd_file(port, path, want_file, work):
     print(f"httpcheck: {path} {n} bytes, sha256 ok, {secs:.1f} s ({n / secs / 1e6:.2f} MB/s)")
 
 
-def open_connections(ports, n):
-    """Opens n connections spread over ports (hostfwd rules to the same guest port): one after
-    another on each port, the ports in parallel. QEMU's user network accepts forwarded connections
-    from a listen(2) backlog of 1. A connect that finds it full waits out the host's 1 s SYN retry;
-    two connects racing for it can lose a connection outright (the host drops the final ACK, the
-    client believes it is connected, QEMU never sees it). One connect at a time per port avoids
-    both; several ports keep it quick. Returns the sockets, in order; fails on any error."""
-    socks, errors = [None] * n, []
-
-    def opener(first):
-        for i in range(first, n, len(ports)):
-            try:
-                # bound first: a port of its own. connect() alone may give two connections to
-                # different host ports the same source port, and QEMU keeps the source port, so
-                # the guest would see one connection twice.
-                socks[i] = socket.create_connection((HOST, ports[i % len(ports)]), timeout=120,
-                                                    source_address=(HOST, 0))
-            except OSError as e:
-                errors.append(f"connect {i} (port {ports[i % len(ports)]}): {e}")
-                return
-
-    threads = [threading.Thread(target=opener, args=(k,)) for k in range(len(ports))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if errors:
-        for s in socks:
-            if s:
-                s.close()
-        fail(errors[0])
-    return socks
-
-
 def cmd_concurrent(ports, n, want_file):
-    """n keep-alive connections, every one open before the first request is sent, then three
-    requests on each, all connections at once."""
+    """n keep-alive connections, every one open before the first request is sent (nethttp's
+    open_connections says how), then three requests on each, all connections at once."""
     want = open(want_file, "rb").read()
-    errors, done = [], [0]
-    lock = threading.Lock()
     t0 = time.time()
     socks = open_connections(ports, n)
     t_open = time.time() - t0
 
-    def worker(i, s):
-        try:
-            f = s.makefile("rb")
-            for method, path in (("GET", "/"), ("HEAD", "/"), ("GET", "/index.html")):
-                s.sendall(f"{method} {path} HTTP/1.1\r\nHost: walos\r\n\r\n".encode())
-                status, headers, body = read_response(f, head=method == "HEAD")
-                if status != 200 or int(headers.get("content-length", "-1")) != len(want):
-                    raise OSError(f"{method} {path}: status {status}, headers {headers}")
-                if method == "GET" and body != want:
-                    raise OSError(f"{method} {path}: wrong body {body[:40]!r}")
-            with lock:
-                done[0] += 1
-        except (OSError, ValueError, IndexError) as e:
-            with lock:
-                errors.append(f"connection {i}: {e}")
-        finally:
-            s.close()
+    def session(i, f, s):
+        for method, path in (("GET", "/"), ("HEAD", "/"), ("GET", "/index.html")):
+            s.sendall(f"{method} {path} HTTP/1.1\r\nHost: walos\r\n\r\n".encode())
+            status, headers, body = read_response(f, head=method == "HEAD")
+            if status != 200 or int(headers.get("content-length", "-1")) != len(want):
+                raise OSError(f"{method} {path}: status {status}, headers {headers}")
+            if method == "GET" and body != want:
+                raise OSError(f"{method} {path}: wrong body {body[:40]!r}")
 
     t1 = time.time()
-    threads = [threading.Thread(target=worker, args=(i, s)) for i, s in enumerate(socks)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(300)
-    if errors or done[0] != n:
-        fail(f"{done[0]}/{n} connections completed; {len(errors)} errors: {errors[:3]}")
+    run_sessions(socks, session, 300)
     print(f"httpcheck: {n} keep-alive connections open at once (opened in {t_open:.1f} s over "
           f"{len(ports)} forwarded ports), 3 requests each, all ok in {time.time() - t1:.1f} s")
 
@@ -215,4 +125,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except CheckError as e:
+        fail(str(e))

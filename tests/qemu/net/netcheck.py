@@ -15,66 +15,15 @@ Every network operation has a timeout; exit status 0 on success, 1 with a reason
 127.0.0.1 is ever contacted."""
 import hashlib
 import socket
-import subprocess
 import sys
-import threading
 import time
 
-HOST = "127.0.0.1"
+from nethttp import HOST, CheckError, curl, get_once, open_connections, pattern_sha256, read_response, run_sessions
 
 
 def fail(why):
     print("netcheck: FAIL " + why, flush=True)
     sys.exit(1)
-
-
-def pattern_sha256(n):
-    """SHA-256 of bytes 0..n-1 where byte i = (i * 7 + (i >> 11)) & 0xff (netif_test.c gen_byte)."""
-    base = bytes((j * 7) & 0xff for j in range(2048))
-    h = hashlib.sha256()
-    k = 0
-    while n > 0:
-        block = base.translate(bytes((b + k) & 0xff for b in range(256)))
-        h.update(block[:min(n, 2048)])
-        n -= 2048
-        k += 1
-    return h.hexdigest()
-
-
-def curl(port, path, timeout, out=None):
-    cmd = ["curl", "-sS", "--fail", "-m", str(timeout), f"http://{HOST}:{port}{path}"]
-    if out:
-        cmd += ["-o", out]
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout + 5)
-    if r.returncode != 0:
-        fail(f"curl {path}: exit {r.returncode}: {r.stderr.decode(errors='replace').strip()}")
-    return r.stdout
-
-
-def read_response(f):
-    """Reads one HTTP response from a socket file; returns (status, body)."""
-    line = f.readline()
-    if not line:
-        raise OSError("connection closed before a response")
-    status = int(line.split()[1])
-    length = 0
-    while True:
-        h = f.readline()
-        if h in (b"\r\n", b""):
-            break
-        k, _, v = h.decode().partition(":")
-        if k.strip().lower() == "content-length":
-            length = int(v)
-    body = f.read(length)
-    if len(body) != length:
-        raise OSError("short body")
-    return status, body
-
-
-def get_once(port, path="/", timeout=10):
-    with socket.create_connection((HOST, port), timeout=timeout) as s:
-        s.sendall(f"GET {path} HTTP/1.1\r\nHost: walos\r\nConnection: close\r\n\r\n".encode())
-        return read_response(s.makefile("rb"))
 
 
 def cmd_page(port):
@@ -100,42 +49,20 @@ def cmd_bytes(port, n, work):
 
 
 def cmd_concurrent(port, n):
-    errors, done = [], [0]
-    lock = threading.Lock()
-    socks = []
-    # open every connection first, so all n are established at once
-    for i in range(n):
-        try:
-            s = socket.create_connection((HOST, port), timeout=60)
-        except OSError as e:
-            fail(f"connect {i}: {e}")
-        socks.append(s)
+    """n keep-alive connections, all open before the first request (nethttp.open_connections),
+    then three requests on each, all at once."""
+    socks = open_connections([port], n, timeout=60)
 
-    def worker(i, s):
-        try:
-            f = s.makefile("rb")
-            for r in range(3):
-                path = "/" if r != 1 else f"/bytes/{1000 + i}"
-                s.sendall(f"GET {path} HTTP/1.1\r\nHost: walos\r\n\r\n".encode())
-                status, body = read_response(f)
-                if status != 200 or (r != 1 and body != b"walos net-echo\n") or (r == 1 and len(body) != 1000 + i):
-                    raise OSError(f"bad response {status} {len(body)}")
-            with lock:
-                done[0] += 1
-        except (OSError, ValueError, IndexError) as e:
-            with lock:
-                errors.append(f"connection {i}: {e}")
-        finally:
-            s.close()
+    def session(i, f, s):
+        for r in range(3):
+            path = "/" if r != 1 else f"/bytes/{1000 + i}"
+            s.sendall(f"GET {path} HTTP/1.1\r\nHost: walos\r\n\r\n".encode())
+            status, _, body = read_response(f)
+            if status != 200 or (r != 1 and body != b"walos net-echo\n") or (r == 1 and len(body) != 1000 + i):
+                raise OSError(f"bad response {status} {len(body)}")
 
     t0 = time.time()
-    threads = [threading.Thread(target=worker, args=(i, s)) for i, s in enumerate(socks)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    if errors or done[0] != n:
-        fail(f"{done[0]}/{n} connections completed; {len(errors)} errors: {errors[:3]}")
+    run_sessions(socks, session, 120)
     print(f"netcheck: {n} concurrent keep-alive connections x 3 requests ok in {time.time() - t0:.1f} s")
 
 
@@ -174,7 +101,7 @@ def cmd_hostile(port):
     for s in half_open:
         s.close()
     del os
-    status, body = get_once(port)
+    status, _, body = get_once(port)
     if status != 200 or body != b"walos net-echo\n":
         fail(f"responder broken after hostile traffic: {status} {body[:60]!r}")
     print("netcheck: hostile traffic survived, responder still answers")
@@ -190,7 +117,7 @@ def cmd_flood(port, n):
             except OSError:
                 pass
     secs = time.time() - t0
-    status, body = get_once(port)
+    status, _, body = get_once(port)
     if status != 200 or body != b"walos net-echo\n":
         fail(f"responder broken after the flood: {status} {body[:60]!r}")
     print(f"netcheck: {n} UDP datagrams sent in {secs:.1f} s, responder still answers")
@@ -213,7 +140,7 @@ def main():
     elif what == "flood":
         cmd_flood(port, int(sys.argv[3]))
     elif what == "stats":
-        status, body = get_once(port, "/stats")
+        status, _, _ = get_once(port, "/stats")
         if status != 200:
             fail(f"/stats: {status}")
     else:
@@ -221,4 +148,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except CheckError as e:
+        fail(str(e))
