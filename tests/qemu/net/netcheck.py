@@ -4,7 +4,9 @@ HTTP responder (kernel/net/netif_test.c) through QEMU's hostfwd on 127.0.0.1:POR
 
     netcheck.py PORT page            host curl GETs / and checks the page
     netcheck.py PORT bytes N         host curl GETs /bytes/N; size and SHA-256 must match the pattern
-    netcheck.py PORT concurrent N    N keep-alive connections at once, 3 requests each, all must succeed
+    netcheck.py PORT concurrent N [PORT...]
+                                     N keep-alive connections at once, 3 requests each, all must
+                                     succeed; spread over PORT and the further forwarded ports
     netcheck.py PORT hostile         garbage, half-open and reset connections, oversized headers; then
                                      the responder must still answer
     netcheck.py PORT flood N         N UDP datagrams of 1400 bytes as fast as possible to the forwarded
@@ -48,10 +50,10 @@ def cmd_bytes(port, n, work):
     print(f"netcheck: {n} bytes, sha256 ok, {secs:.1f} s ({n / secs / 1e6:.2f} MB/s)")
 
 
-def cmd_concurrent(port, n):
+def cmd_concurrent(ports, n):
     """n keep-alive connections, all open before the first request (nethttp.open_connections),
     then three requests on each, all at once."""
-    socks = open_connections([port], n, timeout=60)
+    socks = open_connections(ports, n, timeout=60)
 
     def session(i, f, s):
         for r in range(3):
@@ -134,7 +136,7 @@ def main():
     elif what == "bytes":
         cmd_bytes(port, int(sys.argv[3]), work)
     elif what == "concurrent":
-        cmd_concurrent(port, int(sys.argv[3]))
+        cmd_concurrent([port] + [int(p) for p in sys.argv[4:]], int(sys.argv[3]))
     elif what == "hostile":
         cmd_hostile(port)
     elif what == "flood":
