@@ -359,6 +359,48 @@ int bcache_read_direct(struct bcache *c, uint64_t lba, uint32_t count, void *buf
     return BLOCK_OK;
 }
 
+/* The least recently used unpinned clean buffer, or NULL (no writeback, unlike take_victim). */
+static struct bcache_buf *clean_victim(struct bcache *c)
+{
+    for (struct bcache_buf *b = c->lru_tail; b; b = b->lru_prev)
+        if (!b->pins && !b->dirty)
+            return b;
+    return NULL;
+}
+
+int bcache_read_cached(struct bcache *c, uint64_t lba, uint32_t count, void *buf)
+{
+    if (lba >= c->dev->sector_count || count > c->dev->sector_count - lba)
+        return BLOCK_ERANGE;
+    uint32_t cached = 0;
+    while (cached < count && find(c, lba + cached))
+        cached++;
+    if (cached < count) {
+        int err = block_read(c->dev, lba, count, buf);
+        if (err != BLOCK_OK)
+            return err;
+        c->stats.sectors_read += count;
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        uint8_t *dst = (uint8_t *)buf + (size_t)i * c->sector_size;
+        struct bcache_buf *b = find(c, lba + i);
+        if (b) {
+            memcpy(dst, b->data, c->sector_size); /* the cached copy is the newest (it may be dirty) */
+        } else if ((b = clean_victim(c))) {
+            if (b->lba != UINT64_MAX)
+                hash_remove(c, b);
+            memcpy(b->data, dst, c->sector_size);
+            b->lba = lba + i;
+            hash_insert(c, b);
+        } else {
+            continue;
+        }
+        lru_unlink(c, b);
+        lru_push_head(c, b);
+    }
+    return BLOCK_OK;
+}
+
 int bcache_write_direct(struct bcache *c, uint64_t lba, uint32_t count, const void *buf)
 {
     int err = dev_write(c, lba, count, buf);

@@ -15,7 +15,8 @@
  * is written to every copy at writeback: FAT32 keeps its two FATs identical this way.
  *
  * Large transfers of file data bypass the buffers with bcache_read_direct / bcache_write_direct,
- * which stay coherent with cached copies of the same sectors.
+ * which stay coherent with cached copies of the same sectors; small reads of file data use
+ * bcache_read_cached, so data read again (a config file, a page httpd serves) costs no I/O.
  *
  * All functions may block (they do device I/O) and are not for IRQ context. A cache belongs to one
  * filesystem and is not locked: its user serializes calls. Errors are enum block_err values. */
@@ -94,6 +95,11 @@ void bcache_set_writeback(struct bcache *cache, int (*writeback)(void *ctx), voi
 
 /* Reads count sectors at lba into buf, bypassing the buffers but seeing their (newer) contents. */
 int bcache_read_direct(struct bcache *cache, uint64_t lba, uint32_t count, void *buf);
+/* Reads [lba, lba + count) like bcache_read_direct, in one device request when any sector is not
+ * cached, none when all are; what it read is kept in clean buffers, taken only from clean unpinned
+ * ones (it never writes back or fails for want of room: a sector that finds no buffer is simply
+ * not kept). For small transfers: each sector costs a copy and a buffer. */
+int bcache_read_cached(struct bcache *cache, uint64_t lba, uint32_t count, void *buf);
 
 /* Writes count sectors from buf straight to the device (no flush), updating cached copies, which
  * become clean. For file data only (class BCACHE_DATA). */

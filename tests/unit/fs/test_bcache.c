@@ -179,9 +179,44 @@ static void test_blockfault(void)
     free(m);
 }
 
+/* bcache_read_cached: the second read of a range costs no device I/O; a dirty cached sector wins
+ * over the disk; with every buffer dirty it still reads right and writes nothing back. */
+static void test_read_cached(void)
+{
+    struct mem_dev *m = mem_new();
+    for (int i = 0; i < MEM_SECTORS; i++)
+        memset(m->data[i], i, 512);
+    struct bcache *c;
+    CHECK_EQ(bcache_create(&m->dev, 8, &c), BLOCK_OK);
+    uint8_t buf[4 * 512];
+    CHECK_EQ(bcache_read_cached(c, 40, 4, buf), BLOCK_OK);
+    CHECK(buf[0] == 40 && buf[3 * 512] == 43);
+    uint64_t read_before = bcache_get_stats(c).sectors_read;
+    memset(buf, 0, sizeof buf);
+    memset(m->data[41], 0x99, 512); /* changed behind the cache's back: the cached copy answers */
+    CHECK_EQ(bcache_read_cached(c, 40, 4, buf), BLOCK_OK);
+    CHECK_EQ(bcache_get_stats(c).sectors_read, read_before);
+    CHECK(buf[512] == 41 && buf[3 * 512 + 511] == 43);
+    /* a partly cached range: one request, cached copies overlay it, the dirty one wins */
+    dirty(c, 45, 0x55, BCACHE_DATA);
+    CHECK_EQ(bcache_read_cached(c, 42, 4, buf), BLOCK_OK);
+    CHECK(buf[0] == 42 && buf[3 * 512] == 0x55);
+    /* every buffer dirty: nothing is kept, nothing is written back, the data is still right */
+    for (int i = 0; i < 8; i++)
+        dirty(c, (uint64_t)(100 + i), 0x77, BCACHE_DATA);
+    size_t log_before = m->log_len;
+    CHECK_EQ(bcache_read_cached(c, 200, 2, buf), BLOCK_OK);
+    CHECK(buf[0] == 200 && buf[512] == 201);
+    CHECK_EQ(m->log_len, log_before);
+    CHECK_EQ(bcache_read_cached(c, MEM_SECTORS - 1, 2, buf), BLOCK_ERANGE);
+    bcache_destroy(c);
+    free(m);
+}
+
 static const struct fs_test tests[] = {
     {"order_and_mirror", test_order_and_mirror},
     {"eviction", test_eviction},
+    {"read_cached", test_read_cached},
     {"blockfault", test_blockfault},
     {NULL, NULL},
 };
