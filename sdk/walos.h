@@ -48,6 +48,7 @@ _Static_assert(sizeof(struct walos_sysinfo) == 32, "walos_sysinfo is 32 bytes");
 #define WALOS_SPAWN_FLAGS_NONE 0   /* the only value today: others are reserved (EINVAL) */
 #define WALOS_WAIT_BLOCK 0
 #define WALOS_WAIT_NOHANG 1
+#define WALOS_WAIT_FOREGROUND 2  /* or-ed in: a Ctrl-C since the child started interrupts the wait */
 #define WALOS_POWER_OFF 0
 #define WALOS_POWER_REBOOT 1
 /* A process ended by a trap exits with 128 + n; by walos_proc_kill with WALOS_STATUS_KILLED. */
@@ -72,7 +73,10 @@ int32_t walos_proc_spawn(const char *path, uint32_t path_len, const char *argv, 
 /* Waits for the child pid to end and reaps it: *status_out (i32) is its exit code, 128 + n after a
  * trap, WALOS_STATUS_KILLED after walos_proc_kill. flags WALOS_WAIT_BLOCK sleeps until then;
  * WALOS_WAIT_NOHANG returns EAGAIN at once while the child runs. ECHILD: pid is not a child of the
- * caller (or was already reaped). EINTR: the wait was interrupted (Ctrl-C on the console). */
+ * caller (or was already reaped). EINTR: the wait was interrupted (Ctrl-C on the console): one typed
+ * while it waits, or, with WALOS_WAIT_FOREGROUND or-ed into flags, one typed at any time since the
+ * child was spawned (a shell's foreground job: a Ctrl-C that comes before the shell gets to its wait
+ * still stops the job). */
 WALOS_PROC_IMPORT("wait")
 int32_t walos_proc_wait(uint32_t pid, uint32_t flags, int32_t *status_out);
 

@@ -266,6 +266,7 @@ int proc_spawn(const struct proc_spawn_args *a)
     p->state = PROC_FREE;
     p->pid = ++sched.next_pid;
     p->ppid = a->parent ? a->parent->pid : 0;
+    p->spawn_interrupts = handle_console_interrupts();
     p->deadline = PROC_NO_DEADLINE;
     set_name(p, a->path);
 

@@ -65,6 +65,7 @@ struct proc {
     bool kill_pending;         /* killed while running (from its own host call): ends at the yield */
     int32_t kill_status;
     unsigned long wait_interrupts; /* console Ctrl-C count when that wait began */
+    unsigned long spawn_interrupts; /* console Ctrl-C count when it was spawned (WALOS_WAIT_FOREGROUND) */
     struct kobj *handles[PROC_HANDLES];
 };
 

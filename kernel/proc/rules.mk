@@ -8,7 +8,7 @@
 
 PROC_SRCS := kernel/proc/platform_kernel.c kernel/proc/platform_kernel_wasi.c kernel/proc/proc.c \
     kernel/proc/walos_ext.c kernel/proc/walos_net.c kernel/proc/svcmgr.c kernel/proc/svcmsg.c
-PROC_SRCS += kernel/proc/platform_kernel_sock.c
+PROC_SRCS += kernel/proc/platform_kernel_sock.c kernel/proc/guest_records.c
 KERNEL_SRCS += $(PROC_SRCS) $(ENGINE_SRCS) $(WASI_SRCS)
 
 PROC_PROGRAMS := $(patsubst tests/qemu/programs/proc/%.c,%,$(wildcard tests/qemu/programs/proc/*.c))
@@ -34,6 +34,7 @@ test_svcmsg_CFLAGS := -Itests/unit -fsanitize=address,undefined -fno-sanitize-re
 # host test of the walos_net import module over the real stack on tests/unit/net's fake link (the
 # kernel around it is stubbed in the test); built with the net suite's sanitizers
 UNIT_TESTS += test_walos_net
-test_walos_net_SRCS := tests/unit/proc/test_walos_net.c kernel/proc/walos_net.c tests/unit/net/nettest.c \
+test_walos_net_SRCS := tests/unit/proc/test_walos_net.c kernel/proc/walos_net.c kernel/proc/guest_records.c \
+    tests/unit/net/nettest.c \
     $(NET_SRCS) $(NET_TEST_SUPPORT)
 test_walos_net_CFLAGS := $(NET_SAN_CFLAGS) -Itests/unit/net

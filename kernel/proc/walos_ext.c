@@ -19,6 +19,7 @@
 #include "kernel/mm/memlayout.h"
 #include "kernel/power.h"
 #include "kernel/printk.h"
+#include "kernel/proc/guest_records.h"
 #include "kernel/proc/handle.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/svcmgr.h"
@@ -27,6 +28,8 @@
 #include "kernel/storage.h"
 #include "wasi/wasi_priv.h"
 
+#define WAIT_NOHANG 1u      /* sdk/walos.h WALOS_WAIT_NOHANG */
+#define WAIT_FOREGROUND 2u  /* sdk/walos.h WALOS_WAIT_FOREGROUND */
 #define SPAWN_ARGS_MAX 64
 #define SPAWN_FDS_MAX 32
 #define PATH_MAX_BYTES 1024
@@ -206,18 +209,19 @@ static int ext_wait(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, 
     uint8_t *status_g = wasi_guest(mem, mem_size, (uint32_t)slots[2], 4);
     if (!status_g)
         return ret(slots, WASI_EFAULT);
-    if (flags > 1)
+    if (flags & ~(uint32_t)(WAIT_NOHANG | WAIT_FOREGROUND))
         return ret(slots, WASI_EINVAL);
     struct proc *c = proc_get(pid);
     if (!c || c->ppid != self->pid)
         return ret(slots, WASI_ECHILD);
     if (c->state != PROC_ZOMBIE) {
-        if (flags == 1)
+        if (flags & WAIT_NOHANG)
             return ret(slots, WASI_EAGAIN);
         if (!self->waiting) {
             self->waiting = true;
-            self->wait_interrupts = handle_console_interrupts();
-        } else if (self->wait_interrupts != handle_console_interrupts()) {
+            self->wait_interrupts = flags & WAIT_FOREGROUND ? c->spawn_interrupts : handle_console_interrupts();
+        }
+        if (self->wait_interrupts != handle_console_interrupts()) {
             self->waiting = false; /* Ctrl-C on the console: the caller decides (kill the child) */
             return ret(slots, WASI_EINTR);
         }
@@ -246,29 +250,6 @@ static int ext_kill(struct wasm_host_call *call, uint64_t *slots, uint8_t *mem, 
         return wasm_host_exit(call, PROC_STATUS_KILLED);
     proc_kill(p, PROC_STATUS_KILLED);
     return ret(slots, WASI_ESUCCESS);
-}
-
-bool ext_records_begin(struct ext_records *r, const uint64_t *slots, uint8_t *mem, uint64_t mem_size,
-                       uint32_t rec_bytes)
-{
-    uint32_t buf_len = (uint32_t)slots[1];
-    r->buf = wasi_guest(mem, mem_size, (uint32_t)slots[0], buf_len);
-    r->count_out = wasi_guest(mem, mem_size, (uint32_t)slots[2], 4);
-    r->fit = buf_len / rec_bytes;
-    r->rec_bytes = rec_bytes;
-    r->count = 0;
-    return r->buf && r->count_out;
-}
-
-uint8_t *ext_records_next(struct ext_records *r)
-{
-    uint32_t i = r->count++;
-    return i < r->fit ? r->buf + (size_t)i * r->rec_bytes : NULL;
-}
-
-void ext_records_end(struct ext_records *r)
-{
-    memcpy(r->count_out, &r->count, 4);
 }
 
 /* list(buf, buf_len, count_out) -> errno */

@@ -29,9 +29,9 @@
 #include "kernel/net/netif_kernel.h"
 #include "kernel/net/tcp.h"
 #include "kernel/net/udp.h"
+#include "kernel/proc/guest_records.h"
 #include "kernel/proc/handle.h"
 #include "kernel/proc/proc.h"
-#include "kernel/proc/walos_ext.h"
 #include "wasi/wasi_priv.h"
 
 #define IFACE_BYTES 104          /* struct walos_net_iface */

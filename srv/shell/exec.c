@@ -98,11 +98,12 @@ int exec_wait_background(void)
     return last;
 }
 
-/* Waits for pid; a wait cut short by ^C (EINTR) kills it and waits again. */
+/* Waits for the foreground job pid; a ^C since it started (EINTR: also one typed before this
+ * wait began) kills it and waits again. */
 static int wait_for(uint32_t pid)
 {
     int32_t status = EXEC_STATUS_CANNOT_RUN;
-    int err = walos_proc_wait(pid, WALOS_WAIT_BLOCK, &status);
+    int err = walos_proc_wait(pid, WALOS_WAIT_BLOCK | WALOS_WAIT_FOREGROUND, &status);
     if (err == __WASI_ERRNO_INTR) {
         walos_proc_kill(pid);
         err = walos_proc_wait(pid, WALOS_WAIT_BLOCK, &status);
