@@ -31,11 +31,22 @@ static bool pair_connected(void *arg)
 }
 
 /* Connects a client on A to a listener on B:port. Returns false when it did not complete. */
+struct sock *tcp_listener(struct net_stack *st, uint16_t port, int backlog)
+{
+    struct sock *l;
+    if (sock_open(st, SOCK_TYPE_STREAM, &l) != SOCK_OK)
+        return NULL;
+    if (sock_bind(l, 0, port) != SOCK_OK || sock_listen(l, backlog) != SOCK_OK) {
+        sock_close(l);
+        return NULL;
+    }
+    return l;
+}
+
 bool tcp_pair_open(struct tcp_pair *p, uint16_t port, uint64_t max_ms)
 {
     memset(p, 0, sizeof(*p));
-    if (sock_open(B, SOCK_TYPE_STREAM, &p->listener) != SOCK_OK || sock_bind(p->listener, 0, port) != SOCK_OK ||
-        sock_listen(p->listener, 16) != SOCK_OK || sock_open(A, SOCK_TYPE_STREAM, &p->client) != SOCK_OK ||
+    if (!(p->listener = tcp_listener(B, port, 16)) || sock_open(A, SOCK_TYPE_STREAM, &p->client) != SOCK_OK ||
         sock_connect(p->client, IP_B, port) != SOCK_EINPROGRESS)
         return false;
     return fakelink_run(&L, pair_connected, p, max_ms);

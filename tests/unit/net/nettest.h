@@ -49,6 +49,8 @@ void setup(uint32_t seed);
     } while (0)
 
 /* ---- TCP helpers ---- */
+/* A TCP socket of stack st listening on port with backlog; NULL when a call failed. */
+struct sock *tcp_listener(struct net_stack *st, uint16_t port, int backlog);
 struct tcp_pair {
     struct sock *listener, *client, *server;
 };

@@ -126,10 +126,8 @@ static void test_loopback_flush(void)
     CHECK_EQ(net_loopback_flush(A, now, 64), 1);
     CHECK(icmp_echo_reply_take(A, 43, &r));
     /* a TCP handshake and a request/response over 127.0.0.1, flushing after each call only */
-    struct sock *l, *c, *s = NULL;
-    CHECK_EQ(sock_open(A, SOCK_TYPE_STREAM, &l), SOCK_OK);
-    CHECK_EQ(sock_bind(l, 0, 7), SOCK_OK);
-    CHECK_EQ(sock_listen(l, 4), SOCK_OK);
+    struct sock *l = tcp_listener(A, 7, 4), *c, *s = NULL;
+    CHECK(l != NULL);
     CHECK_EQ(sock_open(A, SOCK_TYPE_STREAM, &c), SOCK_OK);
     CHECK_EQ(sock_connect(c, NET_IP4(127, 0, 0, 1), 7), SOCK_EINPROGRESS);
     CHECK_EQ(net_loopback_flush(A, now, 64), 3); /* SYN, SYN-ACK, ACK */
@@ -460,10 +458,8 @@ static void test_hostile_frames(void)
 static void test_syn_flood(void)
 {
     setup(14);
-    struct sock *l;
-    CHECK_EQ(sock_open(B, SOCK_TYPE_STREAM, &l), SOCK_OK);
-    CHECK_EQ(sock_bind(l, 0, 80), SOCK_OK);
-    CHECK_EQ(sock_listen(l, 8), SOCK_OK);
+    struct sock *l = tcp_listener(B, 80, 8);
+    CHECK(l != NULL);
     long blocks = net_host_live_blocks();
     for (uint32_t i = 0; i < 20000; i++) {
         uint32_t src = NET_IP4(10, 0, 0, 100 + i % 100);

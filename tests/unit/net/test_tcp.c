@@ -21,9 +21,7 @@ static void test_notify(void)
     int nl = 0, nc = 0, ns = 0, nu = 0;
     struct tcp_pair p;
     memset(&p, 0, sizeof(p));
-    CHECK_EQ(sock_open(B, SOCK_TYPE_STREAM, &p.listener), SOCK_OK);
-    CHECK_EQ(sock_bind(p.listener, 0, 80), SOCK_OK);
-    CHECK_EQ(sock_listen(p.listener, 4), SOCK_OK);
+    CHECK((p.listener = tcp_listener(B, 80, 4)) != NULL);
     CHECK_EQ(sock_set_notify(p.listener, count_notify, &nl), SOCK_OK);
     CHECK_EQ(sock_open(A, SOCK_TYPE_STREAM, &p.client), SOCK_OK);
     CHECK_EQ(sock_set_notify(p.client, count_notify, &nc), SOCK_OK);
@@ -260,19 +258,24 @@ static void test_tcp_recovers_after_outage(void)
 
 /* ---- a scripted peer: raw segments in, the stack's segments captured and checked on the wire ---- */
 
+/* A listener on B port 80 (backlog 4), B knowing A's MAC without asking, and from then on every
+ * frame B sends captured in cap (and not delivered: the test plays A). */
+static struct sock *listen_captured(struct capture *cap)
+{
+    struct sock *l = tcp_listener(B, 80, 4);
+    icmp_echo_request(A, IP_B, 1, 1, 0);
+    fakelink_advance(&L, 10);
+    L.filter = capture_filter;
+    L.filter_arg = cap;
+    return l;
+}
+
 static void test_tcp_scripted_peer(void)
 {
     setup(25);
     struct capture cap = { .n = 0 };
-    struct sock *l, *s = NULL;
-    CHECK_EQ(sock_open(B, SOCK_TYPE_STREAM, &l), SOCK_OK);
-    CHECK_EQ(sock_bind(l, 0, 80), SOCK_OK);
-    CHECK_EQ(sock_listen(l, 4), SOCK_OK);
-    /* B knows A's MAC without asking */
-    icmp_echo_request(A, IP_B, 1, 1, 0);
-    fakelink_advance(&L, 10);
-    L.filter = capture_filter;
-    L.filter_arg = &cap;
+    struct sock *l = listen_captured(&cap), *s = NULL;
+    CHECK(l != NULL);
     /* SYN with MSS 1000 and window scale 7 */
     const uint8_t opts[] = { TCP_OPT_MSS, 4, 0x03, 0xe8, TCP_OPT_NOP, TCP_OPT_WSCALE, 3, 7 };
     uint32_t iss = 1000000;
@@ -340,14 +343,8 @@ static void test_tcp_ooo_reassembly(void)
 {
     setup(29);
     struct capture cap = { .n = 0 };
-    struct sock *l, *s = NULL;
-    CHECK_EQ(sock_open(B, SOCK_TYPE_STREAM, &l), SOCK_OK);
-    CHECK_EQ(sock_bind(l, 0, 80), SOCK_OK);
-    CHECK_EQ(sock_listen(l, 4), SOCK_OK);
-    icmp_echo_request(A, IP_B, 1, 1, 0);
-    fakelink_advance(&L, 10);
-    L.filter = capture_filter;
-    L.filter_arg = &cap;
+    struct sock *l = listen_captured(&cap), *s = NULL;
+    CHECK(l != NULL);
     uint32_t iss = 777;
     inject(tcp_frame(IP_A, 7000, 80, iss, 0, TCP_SYN, NULL, 0, 0));
     uint32_t b = net_ntohl(captured_tcp(&cap, 0)->seq) + 1;
@@ -419,14 +416,8 @@ static void test_tcp_sack_blocks(void)
 {
     setup(33);
     struct capture cap = { .n = 0 };
-    struct sock *l, *s = NULL;
-    CHECK_EQ(sock_open(B, SOCK_TYPE_STREAM, &l), SOCK_OK);
-    CHECK_EQ(sock_bind(l, 0, 80), SOCK_OK);
-    CHECK_EQ(sock_listen(l, 4), SOCK_OK);
-    icmp_echo_request(A, IP_B, 1, 1, 0);
-    fakelink_advance(&L, 10);
-    L.filter = capture_filter;
-    L.filter_arg = &cap;
+    struct sock *l = listen_captured(&cap), *s = NULL;
+    CHECK(l != NULL);
     uint32_t iss = 5000;
     static const uint8_t sackp[] = { TCP_OPT_NOP, TCP_OPT_NOP, TCP_OPT_SACK_PERM, 2 };
     inject(tcp_frame(IP_A, 7001, 80, iss, 0, TCP_SYN, sackp, sizeof sackp, 0));
@@ -468,14 +459,8 @@ static void test_tcp_sender_sws(void)
 {
     setup(28);
     struct capture cap = { .n = 0 };
-    struct sock *l, *s = NULL;
-    CHECK_EQ(sock_open(B, SOCK_TYPE_STREAM, &l), SOCK_OK);
-    CHECK_EQ(sock_bind(l, 0, 80), SOCK_OK);
-    CHECK_EQ(sock_listen(l, 4), SOCK_OK);
-    icmp_echo_request(A, IP_B, 1, 1, 0);
-    fakelink_advance(&L, 10);
-    L.filter = capture_filter;
-    L.filter_arg = &cap;
+    struct sock *l = listen_captured(&cap), *s = NULL;
+    CHECK(l != NULL);
     const uint8_t opts[] = { TCP_OPT_MSS, 4, 0x03, 0xe8 }; /* MSS 1000, no window scaling */
     uint32_t iss = 5000;
     inject(tcp_frame(IP_A, 6000, 80, iss, 0, TCP_SYN, opts, sizeof(opts), 0));
@@ -615,10 +600,8 @@ static void test_tcp_icmp_unreachable(void)
 static void test_tcp_loopback(void)
 {
     setup(8);
-    struct sock *l, *c, *s = NULL;
-    CHECK_EQ(sock_open(A, SOCK_TYPE_STREAM, &l), SOCK_OK);
-    CHECK_EQ(sock_bind(l, 0, 7), SOCK_OK);
-    CHECK_EQ(sock_listen(l, 4), SOCK_OK);
+    struct sock *l = tcp_listener(A, 7, 4), *c, *s = NULL;
+    CHECK(l != NULL);
     CHECK_EQ(sock_open(A, SOCK_TYPE_STREAM, &c), SOCK_OK);
     CHECK_EQ(sock_connect(c, NET_IP4(127, 0, 0, 1), 7), SOCK_EINPROGRESS);
     for (int i = 0; i < 10 && !s; i++) {
@@ -886,10 +869,8 @@ static void test_corrupting_link(void)
 static void test_tcp_time_wait_many_short(void)
 {
     setup(31);
-    struct sock *l;
-    CHECK_EQ(sock_open(B, SOCK_TYPE_STREAM, &l), SOCK_OK);
-    CHECK_EQ(sock_bind(l, 0, 80), SOCK_OK);
-    CHECK_EQ(sock_listen(l, 16), SOCK_OK);
+    struct sock *l = tcp_listener(B, 80, 16);
+    CHECK(l != NULL);
     long blocks = net_host_live_blocks();
     int served = 0;
     const int rounds = TCP_MAX_PCBS + 200;
