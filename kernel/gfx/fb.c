@@ -42,14 +42,22 @@ static uint32_t *row(const struct fb *fb, uint32_t y)
     return (uint32_t *)(fb->pixels + (uint64_t)y * fb->pitch);
 }
 
-void fb_fill(const struct fb *fb, uint32_t x, uint32_t y, uint32_t w, uint32_t h, uint32_t rgb)
+/* Cuts the rectangle at (x, y) of *w by *h to the screen; false when nothing of it is on screen. */
+static bool clip(const struct fb *fb, uint32_t x, uint32_t y, uint32_t *w, uint32_t *h)
 {
     if (x >= fb->width || y >= fb->height)
+        return false;
+    if (*w > fb->width - x)
+        *w = fb->width - x;
+    if (*h > fb->height - y)
+        *h = fb->height - y;
+    return true;
+}
+
+void fb_fill(const struct fb *fb, uint32_t x, uint32_t y, uint32_t w, uint32_t h, uint32_t rgb)
+{
+    if (!clip(fb, x, y, &w, &h))
         return;
-    if (w > fb->width - x)
-        w = fb->width - x;
-    if (h > fb->height - y)
-        h = fb->height - y;
     uint32_t px = fb_pack(fb, rgb);
     for (uint32_t j = 0; j < h; j++) {
         uint32_t *r = row(fb, y + j) + x;
@@ -60,12 +68,8 @@ void fb_fill(const struct fb *fb, uint32_t x, uint32_t y, uint32_t w, uint32_t h
 
 void fb_invert(const struct fb *fb, uint32_t x, uint32_t y, uint32_t w, uint32_t h)
 {
-    if (x >= fb->width || y >= fb->height)
+    if (!clip(fb, x, y, &w, &h))
         return;
-    if (w > fb->width - x)
-        w = fb->width - x;
-    if (h > fb->height - y)
-        h = fb->height - y;
     uint32_t mask = fb_pack(fb, 0xffffff);
     for (uint32_t j = 0; j < h; j++) {
         uint32_t *r = row(fb, y + j) + x;

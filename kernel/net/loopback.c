@@ -47,20 +47,29 @@ struct netdev *loopback_create(void)
     return &lo->dev;
 }
 
-static void drain(struct loopback *lo, bool deliver)
+/* The oldest queued frame, unlinked; NULL when the queue is empty. */
+static struct netbuf *dequeue(struct loopback *lo)
+{
+    struct netbuf *nb = lo->head;
+    if (!nb)
+        return NULL;
+    lo->head = nb->next;
+    if (!lo->head)
+        lo->tail = NULL;
+    lo->count--;
+    nb->next = NULL;
+    return nb;
+}
+
+static void drain(struct loopback *lo)
 {
     /* deliver only what is queued now: frames sent while delivering wait for the next poll */
     int n = lo->count;
-    while (n-- > 0 && lo->head) {
-        struct netbuf *nb = lo->head;
-        lo->head = nb->next;
-        if (!lo->head)
-            lo->tail = NULL;
-        lo->count--;
-        nb->next = NULL;
-        if (deliver && lo->dev.stack)
+    struct netbuf *nb;
+    while (n-- > 0 && (nb = dequeue(lo))) {
+        if (lo->dev.stack)
             lo->dev.stack->stats.lo_tick++;
-        if (!deliver || netdev_input(&lo->dev, nb) != NET_OK)
+        if (netdev_input(&lo->dev, nb) != NET_OK)
             netbuf_free(nb);
     }
 }
@@ -70,8 +79,8 @@ void loopback_destroy(struct netdev *dev)
     if (!dev)
         return;
     struct loopback *lo = (struct loopback *)dev;
-    lo->count = 1 << 30;
-    drain(lo, false);
+    for (struct netbuf *nb; (nb = dequeue(lo));)
+        netbuf_free(nb);
     kfree(lo);
 }
 
@@ -83,13 +92,8 @@ int loopback_flush(struct net_stack *stack, int budget)
             continue;
         struct loopback *lo = (struct loopback *)stack->devs[i]->driver;
         /* frames that delivery sends join the tail and are delivered in this loop too */
-        while (lo->head && done < budget) {
-            struct netbuf *nb = lo->head;
-            lo->head = nb->next;
-            if (!lo->head)
-                lo->tail = NULL;
-            lo->count--;
-            nb->next = NULL;
+        struct netbuf *nb;
+        while (done < budget && (nb = dequeue(lo))) {
             done++;
             stack->stats.lo_prompt++;
             if (netdev_input(&lo->dev, nb) != NET_OK)
@@ -103,5 +107,5 @@ void loopback_poll(struct net_stack *stack)
 {
     for (int i = 0; i < stack->ndevs; i++)
         if (stack->devs[i]->flags & NETDEV_FLAG_LOOPBACK)
-            drain((struct loopback *)stack->devs[i]->driver, true);
+            drain((struct loopback *)stack->devs[i]->driver);
 }
