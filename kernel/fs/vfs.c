@@ -131,14 +131,22 @@ int vfs_resolve(struct vfs_node *start, const char *path, struct vfs_node **node
     return FS_OK;
 }
 
-static int make(struct vfs_node *dir, const char *name, size_t len, enum vfs_type type,
-                struct vfs_node **node_out)
+/* Whether name can be a new entry of dir: FS_ENOTDIR, check_name's error, or FS_EEXIST for "." and
+ * "..", which every directory has. */
+static int check_new_name(struct vfs_node *dir, const char *name, size_t len)
 {
     if (dir->type != VFS_DIR)
         return FS_ENOTDIR;
     int err = check_name(name, len);
+    return err == FS_EINVAL && len > 0 && len <= 2 && name[0] == '.' ? FS_EEXIST : err;
+}
+
+static int make(struct vfs_node *dir, const char *name, size_t len, enum vfs_type type,
+                struct vfs_node **node_out)
+{
+    int err = check_new_name(dir, name, len);
     if (err)
-        return err == FS_EINVAL && len > 0 && len <= 2 && name[0] == '.' ? FS_EEXIST : err;
+        return err;
     struct vfs_node *node;
     if ((err = dir->ops->create(dir, name, len, type, &node)) != FS_OK)
         return err;
@@ -232,11 +240,9 @@ int vfs_set_times(struct vfs_node *node, uint64_t atime_ns, uint64_t mtime_ns)
 /* FS_EEXIST when name exists in dir, FS_OK when it does not, the lookup's other errors. */
 static int check_absent(struct vfs_node *dir, const char *name, size_t len)
 {
-    if (dir->type != VFS_DIR)
-        return FS_ENOTDIR;
-    int err = check_name(name, len);
+    int err = check_new_name(dir, name, len);
     if (err)
-        return err == FS_EINVAL && len > 0 && len <= 2 && name[0] == '.' ? FS_EEXIST : err;
+        return err;
     struct vfs_node *child;
     err = dir->ops->lookup(dir, name, len, &child);
     if (err == FS_OK) {
